@@ -1,0 +1,270 @@
+"""The generative-estimator contract shared by every skgen model.
+
+See ``DESIGN.md`` §1: ``fit``, ``score_samples`` (log-likelihood per sample, in
+nats), ``score`` (the mean of ``score_samples``) and ``sample``.
+"""
+
+from dataclasses import dataclass
+from numbers import Integral
+
+import numpy as np
+from scipy.special import logsumexp
+from sklearn.base import DensityMixin
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+__all__ = [
+    "REPRESENTATIONS",
+    "GenerativeClassifierMixin",
+    "GenerativeMixin",
+    "GenerativeTags",
+    "get_generative_tags",
+]
+
+#: The data representations of ``DESIGN.md`` §2.
+REPRESENTATIONS = (
+    "tabular",
+    "dataframe",
+    "token_sequences",
+    "continuous_sequences",
+    "text",
+)
+
+LIKELIHOOD_KINDS = ("exact", "lower_bound", "estimate")
+
+
+@dataclass
+class GenerativeTags:
+    """What a generative estimator consumes and produces.
+
+    scikit-learn's tags cannot describe sequences, so skgen keeps these next
+    to them; :func:`get_generative_tags` reads them and
+    :mod:`skgen.utils.estimator_checks` chooses its checks from them.
+
+    Parameters
+    ----------
+    representation : str
+        One of :data:`REPRESENTATIONS`: what ``fit`` accepts and ``sample``
+        returns.
+    likelihood_kind : str
+        ``"exact"``, ``"lower_bound"`` or ``"estimate"``.
+    conditional : bool
+        Whether ``fit`` accepts class labels ``y`` (then ``sample`` returns
+        ``(X, y)`` and the estimator classifies by Bayes' rule).
+    """
+
+    representation: str = "tabular"
+    likelihood_kind: str = "exact"
+    conditional: bool = False
+
+
+def get_generative_tags(estimator):
+    """Return the :class:`GenerativeTags` of an estimator.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        A generative estimator (or a pipeline ending in one).
+
+    Returns
+    -------
+    tags : GenerativeTags
+    """
+    if not hasattr(estimator, "__skgen_tags__"):
+        raise TypeError(
+            "estimator must be a skgen generative estimator (with "
+            f"__skgen_tags__); got {type(estimator).__name__}."
+        )
+    return estimator.__skgen_tags__()
+
+
+def check_n_samples(n_samples):
+    """Validate the ``n_samples`` argument of ``sample``."""
+    if isinstance(n_samples, bool) or not isinstance(n_samples, Integral):
+        raise TypeError(
+            f"n_samples must be an int >= 1; got {n_samples!r} of type "
+            f"{type(n_samples).__name__}."
+        )
+    if n_samples < 1:
+        raise ValueError(f"n_samples must be >= 1; got {n_samples}.")
+    return int(n_samples)
+
+
+class GenerativeMixin(DensityMixin):
+    """Mixin for generative estimators: the skgen contract.
+
+    - ``score(X, y=None)`` is the mean of ``score_samples`` (nats per sample),
+      never a sum, so it does not depend on the size of a fold.
+    - ``likelihood_kind`` says what ``score_samples`` is: ``"exact"``,
+      ``"lower_bound"`` or ``"estimate"``.
+    - :meth:`_check_sample_params` validates ``n_samples`` and
+      ``random_state`` the same way for every ``sample``.
+
+    Subclasses set ``_representation`` (see :data:`REPRESENTATIONS`).
+    """
+
+    likelihood_kind = "exact"
+    _representation = "tabular"
+
+    def score(self, X, y=None):
+        """Mean log-likelihood of the samples in `X`, in nats.
+
+        Parameters
+        ----------
+        X : data in the representation ``fit`` accepted
+            The samples to score.
+        y : array-like of shape (n_samples,), default=None
+            Class labels, for models fitted with ``y``: the mean of the
+            joint log-likelihood ``log p(x, y)``. Ignored by unconditional
+            models.
+
+        Returns
+        -------
+        score : float
+            ``mean(score_samples(X))``; higher is better.
+        """
+        if y is not None and getattr(self, "_fitted_with_y", False):
+            return float(np.mean(self.score_samples(X, y)))
+        return float(np.mean(self.score_samples(X)))
+
+    def _check_sample_params(self, n_samples, random_state):
+        """Check fitted, validate ``n_samples`` and return a local generator.
+
+        An int ``random_state`` gives the same draws on every call; ``None``
+        gives fresh draws. The estimator is never re-seeded or modified.
+        """
+        check_is_fitted(self)
+        n_samples = check_n_samples(n_samples)
+        return n_samples, check_random_state(random_state)
+
+    def __skgen_tags__(self):
+        return GenerativeTags(
+            representation=self._representation,
+            likelihood_kind=self.likelihood_kind,
+            conditional=isinstance(self, GenerativeClassifierMixin),
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = True
+        if self._representation != "tabular":
+            # Sequences, strings and DataFrames are not 2-D float arrays.
+            tags.input_tags.two_d_array = False
+        if self._representation == "token_sequences":
+            tags.input_tags.categorical = True
+        if self._representation == "text":
+            tags.input_tags.string = True
+        return tags
+
+
+class GenerativeClassifierMixin:
+    """Class-conditional generative models and Bayes-rule classification.
+
+    One piece of code serves every family that can be fitted with ``y``.
+    The subclass implements ``_class_log_likelihood(X)`` returning the
+    array ``log p(x_i | class k)`` of shape (n_samples, n_classes) and sets,
+    in ``fit``, ``classes_`` and ``class_log_prior_`` when ``y`` is given.
+
+    Then ``predict_proba(X) = p(y) p(x | y) / sum_k p(k) p(x | k)`` (in log
+    space), ``predict`` is its argmax, and :meth:`_score_samples_with_labels`
+    gives the joint ``log p(x, y)`` when ``y`` is given and the marginal
+    ``log p(x)`` when not.
+    """
+
+    @property
+    def _fitted_with_y(self):
+        return hasattr(self, "classes_")
+
+    def _check_classifier(self):
+        check_is_fitted(self)
+        if not self._fitted_with_y:
+            raise AttributeError(
+                f"This {type(self).__name__} was fitted without y; "
+                "predict and predict_proba need a model fitted with class labels."
+            )
+
+    def _joint_log_likelihood(self, X):
+        return self._class_log_likelihood(X) + self.class_log_prior_
+
+    def _encode_labels(self, y, n_samples):
+        """Map labels to class indices, checking they were seen in fit."""
+        y = np.asarray(y)
+        if y.ndim == 0:
+            y = np.full(n_samples, y.item(), dtype=self.classes_.dtype)
+        if y.ndim != 1 or y.shape[0] != n_samples:
+            raise ValueError(
+                f"y must be a label or an array of {n_samples} labels; got "
+                f"shape {y.shape}."
+            )
+        idx = np.searchsorted(self.classes_, y)
+        idx = np.clip(idx, 0, len(self.classes_) - 1)
+        unseen = self.classes_[idx] != y
+        if np.any(unseen):
+            raise ValueError(
+                f"y contains labels not seen in fit: {np.unique(y[unseen])!r}; "
+                f"known classes are {self.classes_!r}."
+            )
+        return idx
+
+    def _score_samples_with_labels(self, X, y=None):
+        """Joint log p(x, y) for given labels, marginal log p(x) otherwise."""
+        joint = self._joint_log_likelihood(X)
+        if y is None:
+            return logsumexp(joint, axis=1)
+        idx = self._encode_labels(y, joint.shape[0])
+        return joint[np.arange(joint.shape[0]), idx]
+
+    def predict_log_proba(self, X):
+        """Log posterior class probabilities by Bayes' rule.
+
+        Parameters
+        ----------
+        X : data in the representation ``fit`` accepted
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        self._check_classifier()
+        joint = self._joint_log_likelihood(X)
+        return joint - logsumexp(joint, axis=1, keepdims=True)
+
+    def predict_proba(self, X):
+        """Posterior class probabilities ``p(y | x)`` by Bayes' rule.
+
+        Parameters
+        ----------
+        X : data in the representation ``fit`` accepted
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns follow ``classes_``.
+        """
+        return np.exp(self.predict_log_proba(X))
+
+    def predict(self, X):
+        """The most probable class of each sample.
+
+        Parameters
+        ----------
+        X : data in the representation ``fit`` accepted
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        self._check_classifier()
+        return self.classes_[np.argmax(self._joint_log_likelihood(X), axis=1)]
+
+    def _sample_labels(self, n_samples, y, rng):
+        """Class indices for ``sample(n_samples, y=...)``.
+
+        ``y=None`` draws classes from the training class frequencies; a
+        label or an array of ``n_samples`` labels is taken as given.
+        """
+        if y is None:
+            return rng.choice(
+                len(self.classes_), size=n_samples, p=np.exp(self.class_log_prior_)
+            )
+        return self._encode_labels(y, n_samples)

@@ -1,0 +1,143 @@
+"""Validation of skgen's sequence representations.
+
+Ragged sequences must not go through sklearn's ``validate_data`` (it would
+read the number of tokens of the first sequence as ``n_features``), so skgen
+validates them here with errors of the same quality.
+"""
+
+import numpy as np
+
+__all__ = ["check_token_sequences"]
+
+
+def _describe(obj):
+    return f"{type(obj).__name__}"
+
+
+def _as_token_array(seq, name, i):
+    if isinstance(seq, str | bytes):
+        raise TypeError(
+            f"{name}[{i}] is a string; token sequences must be arrays of "
+            "integer ids. Put a tokenizer first (skgen.text.CharTokenizer or "
+            "WordTokenizer, in a GenerativePipeline) to model text."
+        )
+    try:
+        arr = np.asarray(seq)
+    except ValueError as exc:  # inhomogeneous nested lists
+        raise ValueError(
+            f"{name}[{i}] must be a 1-D sequence of integer token ids; "
+            f"it could not be read as an array ({exc})."
+        ) from None
+    if arr.ndim != 1:
+        raise ValueError(
+            f"{name}[{i}] must be a 1-D sequence of integer token ids; got an "
+            f"array with {arr.ndim} dimensions and shape {arr.shape}."
+        )
+    return arr
+
+
+def _check_token_dtype(arr, name):
+    if arr.dtype.kind in "iu":
+        return
+    if arr.size == 0 and arr.dtype.kind == "f":
+        return  # ``[]`` reads as an empty float array
+    if arr.dtype.kind == "f" and np.isnan(arr).any():
+        raise ValueError(
+            f"{name} contains NaN; token sequences must hold integer ids >= 0."
+        )
+    if arr.dtype.kind == "b":
+        got = "booleans"
+    elif arr.dtype.kind == "f":
+        got = f"floats ({arr.dtype})"
+    elif arr.dtype.kind in "OUS":
+        got = f"non-numeric values ({arr.dtype})"
+    else:
+        got = str(arr.dtype)
+    raise TypeError(f"{name} must contain integer token ids >= 0; got {got}.")
+
+
+def check_token_sequences(X, *, name="X"):
+    """Validate discrete token sequences and return them flattened.
+
+    Parameters
+    ----------
+    X : list of 1-D array-like of int, or ndarray of shape (n_sequences, length)
+        Sequences of non-negative integer token ids. A list may be ragged; a
+        2-D integer array holds sequences of equal length. Empty sequences
+        are allowed (a model may give the probability of ending at once).
+    name : str, default="X"
+        The name used in error messages.
+
+    Returns
+    -------
+    tokens : ndarray of shape (n_tokens,), dtype=int64
+        All sequences concatenated.
+    lengths : ndarray of shape (n_sequences,), dtype=int64
+        The length of each sequence.
+
+    Raises
+    ------
+    TypeError
+        For a string, a non-sequence, or tokens that are not integers.
+    ValueError
+        For no sequences, NaN, negative ids, or arrays that are not 1-D
+        sequences (a 3-D array, say).
+    """
+    if isinstance(X, str | bytes):
+        raise TypeError(
+            f"{name} must be a list of integer sequences; got a single "
+            f"{_describe(X)}. Put a tokenizer first (skgen.text) to model text."
+        )
+    if hasattr(X, "iloc") or isinstance(X, dict):
+        raise TypeError(
+            f"{name} must be a list of integer sequences or a 2-D integer "
+            f"array; got {_describe(X)}."
+        )
+    if isinstance(X, np.ndarray):
+        if X.ndim != 2 and X.dtype != object:
+            raise ValueError(
+                f"{name} as an array must be 2-D (n_sequences, length) with "
+                f"integer ids; got {X.ndim} dimensions and shape {X.shape}."
+            )
+        if X.dtype != object:
+            if X.shape[0] == 0:
+                raise ValueError(
+                    f"{name} holds no sequences; at least one is required."
+                )
+            _check_token_dtype(X, name)
+            tokens = X.astype(np.int64, copy=False).ravel()
+            lengths = np.full(X.shape[0], X.shape[1], dtype=np.int64)
+            _check_non_negative(tokens, name)
+            return tokens, lengths
+    try:
+        seqs = list(X)
+    except TypeError:
+        raise TypeError(
+            f"{name} must be a list of integer sequences; got {_describe(X)}."
+        ) from None
+    if len(seqs) == 0:
+        raise ValueError(f"{name} holds no sequences; at least one is required.")
+    arrays = [_as_token_array(s, name, i) for i, s in enumerate(seqs)]
+    lengths = np.fromiter((a.shape[0] for a in arrays), np.int64, len(arrays))
+    for i, a in enumerate(arrays):
+        if a.dtype.kind not in "iu":
+            _check_token_dtype(a, f"{name}[{i}]")
+    tokens = (
+        np.concatenate(arrays).astype(np.int64, copy=False)
+        if lengths.sum()
+        else np.zeros(0, dtype=np.int64)
+    )
+    _check_non_negative(tokens, name)
+    return tokens, lengths
+
+
+def _check_non_negative(tokens, name):
+    if tokens.size and tokens.min() < 0:
+        raise ValueError(
+            f"{name} must contain integer token ids >= 0; got {tokens.min()}."
+        )
+
+
+def split_sequences(tokens, lengths):
+    """Inverse of the flattening in :func:`check_token_sequences`."""
+    return np.split(tokens, np.cumsum(lengths)[:-1])
