@@ -11,6 +11,7 @@ import numpy as np
 from scipy.special import logsumexp
 from sklearn.base import DensityMixin
 from sklearn.utils import check_random_state
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 __all__ = [
@@ -182,6 +183,7 @@ class GenerativeClassifierMixin:
                 f"This {type(self).__name__} was fitted without y; "
                 "predict and predict_proba need a model fitted with class labels."
             )
+        return True
 
     def _joint_log_likelihood(self, X):
         return self._class_log_likelihood(X) + self.class_log_prior_
@@ -214,6 +216,7 @@ class GenerativeClassifierMixin:
         idx = self._encode_labels(y, joint.shape[0])
         return joint[np.arange(joint.shape[0]), idx]
 
+    @available_if(_check_classifier)
     def predict_log_proba(self, X):
         """Log posterior class probabilities by Bayes' rule.
 
@@ -225,10 +228,10 @@ class GenerativeClassifierMixin:
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
         """
-        self._check_classifier()
         joint = self._joint_log_likelihood(X)
         return joint - logsumexp(joint, axis=1, keepdims=True)
 
+    @available_if(_check_classifier)
     def predict_proba(self, X):
         """Posterior class probabilities ``p(y | x)`` by Bayes' rule.
 
@@ -243,6 +246,7 @@ class GenerativeClassifierMixin:
         """
         return np.exp(self.predict_log_proba(X))
 
+    @available_if(_check_classifier)
     def predict(self, X):
         """The most probable class of each sample.
 
@@ -254,7 +258,6 @@ class GenerativeClassifierMixin:
         -------
         y_pred : ndarray of shape (n_samples,)
         """
-        self._check_classifier()
         return self.classes_[np.argmax(self._joint_log_likelihood(X), axis=1)]
 
     def _sample_labels(self, n_samples, y, rng):

@@ -1,6 +1,7 @@
 """Order-k Markov chains over discrete tokens, with smoothing."""
 
 from numbers import Integral, Real
+from typing import ClassVar
 
 import numpy as np
 from scipy import linalg
@@ -126,15 +127,21 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
     >>> X = [[0, 1, 0, 1], [1, 0, 1], [0, 1]]
     >>> mc = MarkovChain(order=1, smoothing="additive", alpha=0.5).fit(X)
     >>> mc.score_samples([[0, 1]]).round(3)
-    array([-3.466])
-    >>> [s.tolist() for s in mc.sample(2, random_state=0)]
-    [[0, 1, 0], [0, 1, 0, 1, 0, 1]]
+    array([-1.674])
+    >>> [s.tolist() for s in mc.sample(3, random_state=2)]
+    [[1], [0, 1, 0, 1], [1]]
+
+    Fitted with labels, the chain classifies sequences:
+
+    >>> clf = MarkovChain(order=1).fit(X + [[2, 2, 3], [3, 2]], y=[0, 0, 0, 1, 1])
+    >>> clf.predict([[0, 1, 0], [2, 3]]).tolist()
+    [0, 1]
     """
 
     likelihood_kind = "exact"
     _representation = "token_sequences"
 
-    _parameter_constraints: dict = {
+    _parameter_constraints: ClassVar[dict] = {
         "order": [Interval(Integral, 0, None, closed="left")],
         "smoothing": [StrOptions({"kneser-ney", "additive"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
@@ -219,10 +226,14 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         np.cumsum(lengths, out=seq_starts[1:])
         for k, members in groups:
             sub_lengths = lengths[members]
-            sub_tokens = tokens[
-                np.repeat(seq_starts[members], sub_lengths)
-                + _ngram_positions(sub_lengths)
-            ] if members.shape[0] != lengths.shape[0] else tokens
+            sub_tokens = (
+                tokens[
+                    np.repeat(seq_starts[members], sub_lengths)
+                    + _ngram_positions(sub_lengths)
+                ]
+                if members.shape[0] != lengths.shape[0]
+                else tokens
+            )
             rows, counts = _ngram.count_events(sub_tokens, sub_lengths, self.order)
             if k < len(self.ngrams_):
                 rows, counts = _ngram.merge_event_counts(
@@ -452,15 +463,15 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
             raise ValueError(f"max_length must be >= 0; got {max_length}.")
         if not self._fitted_with_y:
             if y is not None:
-                raise ValueError(
-                    "y was given but this model was fitted without y."
-                )
+                raise ValueError("y was given but this model was fitted without y.")
             return self._sample_table(self._tables[0], n_samples, max_length, rng)
         labels = self._sample_labels(n_samples, y, rng)
         X = [None] * n_samples
         for k in np.unique(labels):
             members = np.flatnonzero(labels == k)
-            seqs = self._sample_table(self._tables[k], members.shape[0], max_length, rng)
+            seqs = self._sample_table(
+                self._tables[k], members.shape[0], max_length, rng
+            )
             for i, s in zip(members, seqs, strict=True):
                 X[i] = s
         return X, self.classes_[labels]

@@ -183,7 +183,9 @@ def build_tables(rows, counts, vocabulary, order, smoothing, alpha, discount):
     ctx_ids = [np.zeros(sym.shape[0], dtype=np.int64)]
     ctx_codes = []
     for j in range(1, order + 1):
-        uniq, inv = np.unique(ctx_ids[-1] * base + sym[:, order - j], return_inverse=True)
+        uniq, inv = np.unique(
+            ctx_ids[-1] * base + sym[:, order - j], return_inverse=True
+        )
         ctx_codes.append(uniq)
         ctx_ids.append(inv.astype(np.int64))
     n_ctx = [1] + [len(c) for c in ctx_codes]

@@ -1,0 +1,6 @@
+"""Embedded data sets and synthetic generators with known truth."""
+
+from skgen.datasets._synthetic import make_markov_sequences
+from skgen.datasets._text import load_text_corpus
+
+__all__ = ["load_text_corpus", "make_markov_sequences"]

@@ -1,0 +1,25 @@
+"""Trusted types for loading skgen models with :mod:`skops.io`."""
+
+__all__ = ["trusted_types"]
+
+
+def trusted_types():
+    """Types a skgen model needs trusted when loaded with ``skops.io``.
+
+    ``skops.io.load`` refuses, by default, every type it does not know. A
+    skgen model is made of skgen estimators, numpy arrays and builtin
+    containers, so only the skgen classes themselves need trusting. Load a
+    model you saved with::
+
+        import skops.io as sio
+        from skgen.utils import trusted_types
+        model = sio.load("model.skops", trusted=trusted_types())
+
+    Returns
+    -------
+    types : list of str
+        Fully qualified names of every public skgen estimator class.
+    """
+    from skgen.utils.discovery import all_estimators
+
+    return sorted(f"{cls.__module__}.{cls.__qualname__}" for _, cls in all_estimators())

@@ -1,0 +1,33 @@
+"""Instances of every estimator class for the common tests."""
+
+from sklearn.base import BaseEstimator
+
+__all__ = ["EXPECTED_FAILED_CHECKS", "construct_instances"]
+
+#: sklearn checks known to fail, per class name, each with its reason.
+EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {}
+
+
+def construct_instances(cls):
+    """Yield small, fast instances of an estimator class for testing.
+
+    Classes with required constructor arguments (pipelines) get instances
+    built here; every other class its default instance and, where a
+    parameter changes the code path, variants.
+    """
+    from skgen.markov import MarkovChain
+    from skgen.pipeline import GenerativePipeline, make_generative_pipeline
+    from skgen.text import CharTokenizer, WordTokenizer
+
+    if cls is GenerativePipeline:
+        yield make_generative_pipeline(CharTokenizer(), MarkovChain(order=3))
+        yield make_generative_pipeline(
+            WordTokenizer(), MarkovChain(order=1, smoothing="additive")
+        )
+    elif cls is MarkovChain:
+        yield MarkovChain()
+        yield MarkovChain(order=1, smoothing="additive", alpha=0.5)
+        yield MarkovChain(order=0, discount=0.8)
+    else:
+        assert issubclass(cls, BaseEstimator)
+        yield cls()

@@ -1,0 +1,450 @@
+"""skgen's generative-estimator checks (public).
+
+``check_generative_estimator(estimator)`` runs every check on one estimator;
+``parametrize_with_checks(estimators)`` turns them into pytest cases. The
+checks follow ``DESIGN.md`` §1-2 and choose what to run from the estimator's
+tags (:func:`skgen.base.get_generative_tags`: its data representation and
+whether it can be fitted with class labels), never from class names.
+"""
+
+import pickle
+from functools import partial
+
+import joblib
+import numpy as np
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
+
+from skgen.base import get_generative_tags
+
+__all__ = [
+    "check_generative_estimator",
+    "make_check_data",
+    "parametrize_with_checks",
+]
+
+_WORDS = (
+    "the cat sat on the mat and the dog ran to the park while a bird sang "
+    "in the tall green tree by the river where the old man fished all day"
+).split()
+
+
+def make_check_data(representation, *, n_samples=30, random_state=0):
+    """Small data in a representation, for the checks.
+
+    Parameters
+    ----------
+    representation : str
+        One of :data:`skgen.base.REPRESENTATIONS`.
+    n_samples : int, default=30
+        Number of samples (rows, sequences or documents).
+    random_state : int, default=0
+        Seed of a local generator.
+
+    Returns
+    -------
+    X : data in that representation
+    y : ndarray of shape (n_samples,)
+        Two classes, for conditional models; ``X`` depends on the class.
+    """
+    rng = np.random.RandomState(random_state)
+    y = np.arange(n_samples) % 2
+    if representation == "token_sequences":
+        lengths = rng.randint(3, 15, size=n_samples)
+        X = [
+            (rng.randint(0, 4, size=n) + 2 * c) for n, c in zip(lengths, y, strict=True)
+        ]
+    elif representation == "text":
+        X = [
+            " ".join(rng.choice(_WORDS[c * 10 : c * 10 + 20], size=rng.randint(3, 9)))
+            for c in y
+        ]
+    elif representation == "continuous_sequences":
+        lengths = rng.randint(4, 12, size=n_samples)
+        X = [rng.normal(size=(n, 2)) + 3 * c for n, c in zip(lengths, y, strict=True)]
+    elif representation == "tabular":
+        X = rng.normal(size=(n_samples, 3)) + 3 * y[:, None]
+    elif representation == "dataframe":
+        import pandas as pd
+
+        X = pd.DataFrame(
+            {
+                "num": rng.normal(size=n_samples) + 3 * y,
+                "cat": pd.Categorical(np.where(y == 1, "a", "b")),
+                "flag": rng.rand(n_samples) < 0.5,
+            }
+        )
+    else:
+        raise ValueError(f"Unknown representation {representation!r}.")
+    return X, y
+
+
+# Bad only against a fitted model: any width is fine for a first fit.
+_SCORE_ONLY = {"wrong width", "missing column"}
+
+
+def _bad_inputs(representation, X):
+    """(description, bad X) pairs that fit and score must reject."""
+    if representation == "token_sequences":
+        return [
+            ("empty", []),
+            ("floats", [np.array([0.5, 1.5, 2.0])]),
+            ("NaN", [np.array([0.0, np.nan])]),
+            ("negative ids", [np.array([1, -3, 2])]),
+            ("3-D array", np.zeros((2, 3, 4), dtype=int)),
+            ("a string", "abc"),
+            ("mixed types", [[1, "a", 2]]),
+        ]
+    if representation == "text":
+        return [
+            ("empty", []),
+            ("a string", "just one string"),
+            ("numbers", [1, 2, 3]),
+            ("None", ["fine", None]),
+            ("NaN", ["fine", float("nan")]),
+        ]
+    if representation == "continuous_sequences":
+        nan = [s.copy() for s in X[:3]]
+        nan[0][0, 0] = np.nan
+        return [
+            ("empty", []),
+            ("NaN", nan),
+            ("wrong width", [np.ones((4, X[0].shape[1] + 1))]),
+            ("strings", [np.array([["a", "b"], ["c", "d"]])]),
+        ]
+    if representation == "tabular":
+        nan = np.array(X[:5], dtype=float)
+        nan[0, 0] = np.nan
+        return [
+            ("empty", np.zeros((0, X.shape[1]))),
+            ("NaN", nan),
+            ("wrong width", np.ones((4, X.shape[1] + 1))),
+            ("strings", np.full((4, X.shape[1]), "a")),
+        ]
+    if representation == "dataframe":
+        nan = X.head(5).copy()
+        nan.iloc[0, 0] = np.nan
+        return [
+            ("empty", X.head(0)),
+            ("NaN", nan),
+            ("missing column", X.drop(columns=X.columns[0]).head(5)),
+        ]
+    raise ValueError(f"Unknown representation {representation!r}.")
+
+
+def _n_of(X):
+    return X.shape[0] if hasattr(X, "shape") else len(X)
+
+
+def _fit(estimator, X, y, conditional):
+    return estimator.fit(X, y) if conditional else estimator.fit(X)
+
+
+def _split_sample(out, conditional):
+    if conditional:
+        assert isinstance(out, tuple) and len(out) == 2, (
+            "a model fitted with y must return (X, y) from sample"
+        )
+        return out
+    assert not isinstance(out, tuple), (
+        "a model fitted without y must return X alone from sample"
+    )
+    return out, None
+
+
+def _assert_same_samples(a, b):
+    if hasattr(a, "equals"):
+        assert a.equals(b), "samples differ"
+    elif isinstance(a, np.ndarray):
+        np.testing.assert_array_equal(a, b)
+    else:
+        assert len(a) == len(b)
+        for s, t in zip(a, b, strict=True):
+            np.testing.assert_array_equal(s, t)
+
+
+def _same_params(a, b):
+    """Equal parameters, comparing nested estimators by their parameters."""
+    if hasattr(a, "get_params") and not isinstance(a, type):
+        if type(a) is not type(b):
+            return False
+        pa, pb = a.get_params(deep=False), b.get_params(deep=False)
+        return pa.keys() == pb.keys() and all(_same_params(pa[k], pb[k]) for k in pa)
+    if isinstance(a, list | tuple):
+        return (
+            isinstance(b, list | tuple)
+            and len(a) == len(b)
+            and all(_same_params(x, y) for x, y in zip(a, b, strict=True))
+        )
+    return joblib.hash(a) == joblib.hash(b)
+
+
+def check_not_fitted(estimator, X, y, conditional, representation):
+    """``score_samples``, ``score`` and ``sample`` raise NotFittedError."""
+    est = clone(estimator)
+    for call in (
+        lambda: est.score_samples(X),
+        lambda: est.score(X),
+        lambda: est.sample(2),
+    ):
+        try:
+            call()
+        except NotFittedError:
+            continue
+        raise AssertionError(f"{type(est).__name__} did not raise NotFittedError")
+
+
+def check_fit_returns_self_and_clones(estimator, X, y, conditional, representation):
+    """``fit`` returns self; a clone keeps the parameters, not the fit."""
+    est = clone(estimator)
+    assert _fit(est, X, y, conditional) is est, "fit must return self"
+    twin = clone(est)
+    assert _same_params(twin, est), "clone changed the parameters"
+    try:
+        twin.score_samples(X)
+    except NotFittedError:
+        return
+    raise AssertionError("a clone of a fitted estimator must be unfitted")
+
+
+def check_score_samples(estimator, X, y, conditional, representation):
+    """One finite float log-likelihood per sample; ``score`` is their mean."""
+    est = _fit(clone(estimator), X, y, conditional)
+    ll = est.score_samples(X)
+    assert isinstance(ll, np.ndarray) and ll.shape == (_n_of(X),), (
+        f"score_samples must return shape ({_n_of(X)},); got {np.shape(ll)}"
+    )
+    assert ll.dtype.kind == "f" and np.all(np.isfinite(ll)), (
+        "training samples must get finite log-likelihoods"
+    )
+    np.testing.assert_allclose(est.score(X), ll.mean(), rtol=1e-12)
+    assert est.likelihood_kind in ("exact", "lower_bound", "estimate")
+    if conditional:
+        joint = est.score_samples(X, y)
+        assert joint.shape == ll.shape and np.all(joint <= ll + 1e-9), (
+            "the joint log p(x, y) cannot exceed the marginal log p(x)"
+        )
+        np.testing.assert_allclose(est.score(X, y), joint.mean(), rtol=1e-12)
+        proba = est.predict_proba(X)
+        np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-10)
+        assert set(np.unique(est.predict(X))) <= set(est.classes_)
+
+
+def check_sample_representation(estimator, X, y, conditional, representation):
+    """``sample`` returns data in the representation ``fit`` accepted."""
+    est = _fit(clone(estimator), X, y, conditional)
+    n = 7
+    Xs, ys = _split_sample(est.sample(n, random_state=0), conditional)
+    if conditional:
+        assert np.shape(ys) == (n,) and set(np.unique(ys)) <= set(np.unique(y))
+        Xc, yc = est.sample(4, y=y[0], random_state=0)
+        assert _n_of(Xc) == 4 and np.all(yc == y[0])
+    assert _n_of(Xs) == n, f"sample({n}) returned {_n_of(Xs)} samples"
+    if representation == "token_sequences":
+        assert isinstance(Xs, list)
+        assert all(s.ndim == 1 and s.dtype.kind in "iu" for s in Xs)
+    elif representation == "text":
+        assert isinstance(Xs, list) and all(isinstance(s, str) for s in Xs)
+    elif representation == "continuous_sequences":
+        assert isinstance(Xs, list)
+        assert all(s.ndim == 2 and s.shape[1] == X[0].shape[1] for s in Xs)
+    elif representation == "tabular":
+        assert isinstance(Xs, np.ndarray) and Xs.shape == (n, X.shape[1])
+        assert Xs.dtype.kind == "f"
+    elif representation == "dataframe":
+        assert list(Xs.columns) == list(X.columns)
+        assert (Xs.dtypes == X.dtypes).all(), "sample must keep the dtypes"
+    # samples are data the model can score
+    assert np.all(np.isfinite(est.score_samples(Xs))) or (
+        est.likelihood_kind == "estimate"
+    )
+    for bad in (0, -1):
+        try:
+            est.sample(bad)
+        except ValueError as exc:
+            assert f"n_samples must be >= 1; got {bad}" in str(exc), str(exc)
+        else:
+            raise AssertionError(f"sample({bad}) must raise ValueError")
+
+
+def check_sample_seeding(estimator, X, y, conditional, representation):
+    """Int seeds repeat draws, None gives fresh ones, sampling changes nothing."""
+    est = _fit(clone(estimator), X, y, conditional)
+    before = joblib.hash(est)
+    a, _ = _split_sample(est.sample(20, random_state=3), conditional)
+    b, _ = _split_sample(est.sample(20, random_state=3), conditional)
+    _assert_same_samples(a, b)
+    c, _ = _split_sample(est.sample(20), conditional)
+    d, _ = _split_sample(est.sample(20), conditional)
+    try:
+        _assert_same_samples(c, d)
+    except AssertionError:
+        pass
+    else:
+        raise AssertionError("random_state=None must give fresh draws")
+    assert joblib.hash(est) == before, "sample must not change the model"
+
+
+def check_persistence(estimator, X, y, conditional, representation):
+    """pickle and skops round-trips keep samples and scores.
+
+    skops must need no trusted type beyond :func:`skgen.utils.trusted_types`
+    and the estimator's own classes.
+    """
+    import skops.io as sio
+
+    from skgen.utils import trusted_types
+
+    est = _fit(clone(estimator), X, y, conditional)
+    ref_scores = est.score_samples(X)
+    ref_samples, _ = _split_sample(est.sample(5, random_state=1), conditional)
+    dumped = sio.dumps(est)
+    untrusted = set(sio.get_untrusted_types(data=dumped))
+    own = {
+        f"{type(e).__module__}.{type(e).__qualname__}"
+        for e in [est, *est.get_params(deep=True).values()]
+        if hasattr(e, "get_params")
+    }
+    missing = untrusted - set(trusted_types()) - own
+    assert not missing, f"skops needs undocumented trusted types: {missing}"
+    for loaded in (
+        pickle.loads(pickle.dumps(est)),
+        sio.loads(dumped, trusted=sorted(untrusted)),
+    ):
+        np.testing.assert_array_equal(loaded.score_samples(X), ref_scores)
+        samples, _ = _split_sample(loaded.sample(5, random_state=1), conditional)
+        _assert_same_samples(samples, ref_samples)
+
+
+def check_model_selection(estimator, X, y, conditional, representation):
+    """cross_val_score and GridSearchCV work with the default scoring."""
+    est = clone(estimator)
+    cv = KFold(3, shuffle=True, random_state=0)
+    fit_y = y if conditional else None
+    scores = cross_val_score(est, X, fit_y, cv=cv, error_score="raise")
+    assert scores.shape == (3,) and np.all(np.isfinite(scores))
+    name, value = next(iter(sorted(est.get_params(deep=False).items())))
+    search = GridSearchCV(est, {name: [value, value]}, cv=cv, error_score="raise")
+    search.fit(X, fit_y)
+    assert np.isfinite(search.best_score_)
+    expected = cross_val_score(est, X, fit_y, cv=cv).mean()
+    np.testing.assert_allclose(search.best_score_, expected, rtol=1e-7)
+
+
+def check_bad_input(estimator, X, y, conditional, representation):
+    """Bad input gets a ValueError or TypeError and loses nothing."""
+    for what, bad in _bad_inputs(representation, X):
+        if what in _SCORE_ONLY:
+            continue
+        est = clone(estimator)
+        try:
+            est.fit(bad)
+        except (ValueError, TypeError):
+            pass
+        else:
+            raise AssertionError(f"fit accepted bad input: {what}")
+    est = _fit(clone(estimator), X, y, conditional)
+    before = joblib.hash(est)
+    for what, bad in _bad_inputs(representation, X):
+        try:
+            est.score_samples(bad)
+        except (ValueError, TypeError):
+            pass
+        else:
+            raise AssertionError(f"score_samples accepted bad input: {what}")
+    assert joblib.hash(est) == before, "a rejected input changed the model"
+
+
+_CHECKS = (
+    check_not_fitted,
+    check_fit_returns_self_and_clones,
+    check_score_samples,
+    check_sample_representation,
+    check_sample_seeding,
+    check_persistence,
+    check_model_selection,
+    check_bad_input,
+)
+
+
+def _yield_checks(estimator):
+    tags = get_generative_tags(estimator)
+    X, y = make_check_data(tags.representation)
+    modes = (False, True) if tags.conditional else (False,)
+    for conditional in modes:
+        for check in _CHECKS:
+            if conditional and check is check_bad_input:
+                continue  # labels do not change input validation
+            yield (
+                partial(
+                    check,
+                    X=X,
+                    y=y,
+                    conditional=conditional,
+                    representation=tags.representation,
+                ),
+                conditional,
+            )
+
+
+def check_generative_estimator(estimator):
+    """Run every skgen generative check on an estimator.
+
+    The checks: clone; ``NotFittedError`` before fit; ``fit`` returns self;
+    ``score_samples`` shape and ``score == mean(score_samples)``; ``sample``
+    shape, dtype and representation (ragged sequences, strings, DataFrames),
+    ``n_samples < 1`` rejected; int ``random_state`` repeats draws, ``None``
+    gives fresh ones and sampling leaves the model unchanged; pickle and
+    ``skops.io`` round-trips (only :func:`skgen.utils.trusted_types` needed);
+    ``cross_val_score`` and ``GridSearchCV`` with default scoring; clear
+    errors for bad input (NaN, empty, wrong type, wrong width) that leave a
+    fitted model unchanged. Models that accept class labels run the checks
+    both without and with ``y``.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        An unfitted skgen generative estimator.
+
+    Raises
+    ------
+    AssertionError
+        From the first check that fails, naming it.
+    """
+    for check, conditional in _yield_checks(estimator):
+        try:
+            check(estimator)
+        except AssertionError as exc:
+            mode = "with y" if conditional else "without y"
+            raise AssertionError(f"{check.func.__name__} ({mode}): {exc}") from exc
+
+
+def parametrize_with_checks(estimators):
+    """Pytest parametrization over estimators and skgen's checks.
+
+    Parameters
+    ----------
+    estimators : list of estimator instances
+
+    Returns
+    -------
+    decorator : ``pytest.mark.parametrize("estimator, check", ...)``
+
+    Examples
+    --------
+    >>> from skgen.markov import MarkovChain
+    >>> from skgen.utils.estimator_checks import parametrize_with_checks
+    >>> @parametrize_with_checks([MarkovChain(order=1)])
+    ... def test_generative(estimator, check):
+    ...     check(estimator)
+    """
+    import pytest
+
+    params, ids = [], []
+    for est in estimators:
+        for check, conditional in _yield_checks(est):
+            params.append((est, check))
+            mode = "-y" if conditional else ""
+            ids.append(f"{est!r}-{check.func.__name__}{mode}")
+    return pytest.mark.parametrize("estimator, check", params, ids=ids)

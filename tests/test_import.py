@@ -1,0 +1,15 @@
+import subprocess
+import sys
+
+
+def test_import_skgen_does_not_import_engines():
+    code = (
+        "import sys, skgen, skgen.markov, skgen.text, skgen.pipeline, "
+        "skgen.datasets, skgen.utils; "
+        "print(','.join(m for m in ('torch', 'skorch', 'hmmlearn') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == ""
