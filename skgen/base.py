@@ -28,6 +28,7 @@ REPRESENTATIONS = (
     "dataframe",
     "token_sequences",
     "continuous_sequences",
+    "count_sequences",
     "text",
 )
 
@@ -151,8 +152,10 @@ class GenerativeMixin(DensityMixin):
         if self._representation != "tabular":
             # Sequences, strings and DataFrames are not 2-D float arrays.
             tags.input_tags.two_d_array = False
-        if self._representation == "token_sequences":
+        if self._representation in ("token_sequences", "count_sequences"):
             tags.input_tags.categorical = True
+        if self._representation in ("continuous_sequences", "count_sequences"):
+            tags.input_tags.three_d_array = True  # equal-length sequences
         if self._representation == "text":
             tags.input_tags.string = True
         return tags

@@ -1,6 +1,7 @@
 """Embedded data sets and synthetic generators with known truth."""
 
+from skgen.datasets._hmm import make_hmm_sequences
 from skgen.datasets._synthetic import make_markov_sequences
 from skgen.datasets._text import load_text_corpus
 
-__all__ = ["load_text_corpus", "make_markov_sequences"]
+__all__ = ["load_text_corpus", "make_hmm_sequences", "make_markov_sequences"]

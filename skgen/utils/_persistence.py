@@ -15,11 +15,20 @@ def trusted_types():
         from skgen.utils import trusted_types
         model = sio.load("model.skops", trusted=trusted_types())
 
+    The hidden Markov models hold fitted hmmlearn models, so hmmlearn's
+    model classes that skgen wraps are on the list too.
+
     Returns
     -------
     types : list of str
-        Fully qualified names of every public skgen estimator class.
+        Fully qualified names of every public skgen estimator class and of
+        the engine classes they hold.
     """
     from skgen.utils.discovery import all_estimators
 
-    return sorted(f"{cls.__module__}.{cls.__qualname__}" for _, cls in all_estimators())
+    names = {f"{cls.__module__}.{cls.__qualname__}" for _, cls in all_estimators()}
+    names |= {f"hmmlearn.hmm.{name}" for name in _HMMLEARN_ENGINES}
+    return sorted(names)
+
+
+_HMMLEARN_ENGINES = ("CategoricalHMM", "GaussianHMM", "GMMHMM", "PoissonHMM")

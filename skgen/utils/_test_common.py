@@ -15,6 +15,7 @@ def construct_instances(cls):
     built here; every other class its default instance and, where a
     parameter changes the code path, variants.
     """
+    from skgen.hmm import GMMHMM, CategoricalHMM, GaussianHMM, PoissonHMM
     from skgen.markov import MarkovChain
     from skgen.pipeline import GenerativePipeline, make_generative_pipeline
     from skgen.text import CharTokenizer, WordTokenizer
@@ -28,6 +29,11 @@ def construct_instances(cls):
         yield MarkovChain()
         yield MarkovChain(order=1, smoothing="additive", alpha=0.5)
         yield MarkovChain(order=0, discount=0.8)
+    elif cls in (GaussianHMM, PoissonHMM, CategoricalHMM):
+        yield cls(n_components=2, max_iter=10, random_state=0)
+    elif cls is GMMHMM:
+        yield cls(n_components=2, n_mix=2, max_iter=10, random_state=0)
+        yield cls(n_components=2, covariance_type="full", max_iter=5, random_state=0)
     else:
         assert issubclass(cls, BaseEstimator)
         yield cls()

@@ -141,3 +141,97 @@ def _check_non_negative(tokens, name):
 def split_sequences(tokens, lengths):
     """Inverse of the flattening in :func:`check_token_sequences`."""
     return np.split(tokens, np.cumsum(lengths)[:-1])
+
+
+def check_continuous_sequences(X, *, n_features=None, counts=False, name="X"):
+    """Validate sequences of feature vectors and return them flattened.
+
+    Parameters
+    ----------
+    X : list of array-like of shape (T_i, n_features), or ndarray of shape \
+            (n_sequences, T, n_features)
+        Sequences of feature vectors. A list may be ragged in ``T_i``; every
+        sequence needs at least one step.
+    n_features : int, default=None
+        The width every sequence must have (the fitted width when scoring).
+    counts : bool, default=False
+        Require non-negative integer counts (Poisson emissions).
+    name : str, default="X"
+        The name used in error messages.
+
+    Returns
+    -------
+    frames : ndarray of shape (n_frames, n_features)
+        All sequences concatenated (float64, or int64 for counts).
+    lengths : ndarray of shape (n_sequences,), dtype=int64
+    """
+    if isinstance(X, str | bytes) or hasattr(X, "iloc") or isinstance(X, dict):
+        raise TypeError(
+            f"{name} must be a list of 2-D arrays (n_steps, n_features) or a "
+            f"3-D array; got {type(X).__name__}."
+        )
+    if isinstance(X, np.ndarray) and X.dtype != object:
+        if X.ndim != 3:
+            raise ValueError(
+                f"{name} as an array must be 3-D (n_sequences, n_steps, "
+                f"n_features); got {X.ndim} dimensions and shape {X.shape}. "
+                "Pass a list of 2-D arrays for sequences of different lengths."
+            )
+        seqs = list(X)
+    else:
+        try:
+            seqs = list(X)
+        except TypeError:
+            raise TypeError(
+                f"{name} must be a list of 2-D arrays (n_steps, n_features); "
+                f"got {type(X).__name__}."
+            ) from None
+    if len(seqs) == 0:
+        raise ValueError(f"{name} holds no sequences; at least one is required.")
+    arrays = []
+    for i, s in enumerate(seqs):
+        try:
+            a = np.asarray(s)
+        except ValueError as exc:
+            raise ValueError(
+                f"{name}[{i}] could not be read as an array ({exc})."
+            ) from None
+        if a.dtype.kind not in "iufb":
+            raise TypeError(
+                f"{name}[{i}] must hold numbers; got values of dtype {a.dtype}."
+            )
+        if a.ndim != 2:
+            raise ValueError(
+                f"{name}[{i}] must be 2-D (n_steps, n_features); got shape "
+                f"{a.shape}. Reshape a univariate sequence with x.reshape(-1, 1)."
+            )
+        if a.shape[0] == 0:
+            raise ValueError(
+                f"{name}[{i}] is empty; every sequence needs at least one step."
+            )
+        arrays.append(a)
+    widths = {a.shape[1] for a in arrays}
+    if len(widths) > 1:
+        raise ValueError(
+            f"{name} mixes sequences of different widths {sorted(widths)}; all "
+            "must have the same number of features."
+        )
+    width = widths.pop()
+    if n_features is not None and width != n_features:
+        raise ValueError(
+            f"{name} has {width} features per step, but the model was fitted "
+            f"with {n_features}."
+        )
+    lengths = np.fromiter((a.shape[0] for a in arrays), np.int64, len(arrays))
+    frames = np.concatenate(arrays).astype(np.float64)
+    if not np.all(np.isfinite(frames)):
+        what = "NaN" if np.isnan(frames).any() else "infinity"
+        raise ValueError(f"{name} contains {what}.")
+    if counts:
+        if frames.min() < 0 or np.any(frames != np.round(frames)):
+            raise ValueError(
+                f"{name} must hold non-negative integer counts; got values such "
+                f"as {frames[(frames < 0) | (frames != np.round(frames))][0]}."
+            )
+        frames = frames.astype(np.int64)
+    return frames, lengths

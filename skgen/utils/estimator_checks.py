@@ -63,6 +63,11 @@ def make_check_data(representation, *, n_samples=30, random_state=0):
     elif representation == "continuous_sequences":
         lengths = rng.randint(4, 12, size=n_samples)
         X = [rng.normal(size=(n, 2)) + 3 * c for n, c in zip(lengths, y, strict=True)]
+    elif representation == "count_sequences":
+        lengths = rng.randint(4, 12, size=n_samples)
+        X = [
+            rng.poisson(2 + 6 * c, size=(n, 2)) for n, c in zip(lengths, y, strict=True)
+        ]
     elif representation == "tabular":
         X = rng.normal(size=(n_samples, 3)) + 3 * y[:, None]
     elif representation == "dataframe":
@@ -104,8 +109,16 @@ def _bad_inputs(representation, X):
             ("None", ["fine", None]),
             ("NaN", ["fine", float("nan")]),
         ]
+    if representation == "count_sequences":
+        return [
+            ("empty", []),
+            ("negative counts", [-X[0] - 1]),
+            ("fractional counts", [X[0] + 0.5]),
+            ("wrong width", [np.ones((4, X[0].shape[1] + 1), dtype=int)]),
+            ("a string", "abc"),
+        ]
     if representation == "continuous_sequences":
-        nan = [s.copy() for s in X[:3]]
+        nan = [s.astype(float) for s in X[:3]]
         nan[0][0, 0] = np.nan
         return [
             ("empty", []),
@@ -246,9 +259,11 @@ def check_sample_representation(estimator, X, y, conditional, representation):
         assert all(s.ndim == 1 and s.dtype.kind in "iu" for s in Xs)
     elif representation == "text":
         assert isinstance(Xs, list) and all(isinstance(s, str) for s in Xs)
-    elif representation == "continuous_sequences":
+    elif representation in ("continuous_sequences", "count_sequences"):
         assert isinstance(Xs, list)
         assert all(s.ndim == 2 and s.shape[1] == X[0].shape[1] for s in Xs)
+        if representation == "count_sequences":
+            assert all(s.dtype.kind in "iu" and s.min() >= 0 for s in Xs)
     elif representation == "tabular":
         assert isinstance(Xs, np.ndarray) and Xs.shape == (n, X.shape[1])
         assert Xs.dtype.kind == "f"
