@@ -20,11 +20,18 @@ __all__ = ["main"]
 
 @dataclass
 class Dataset:
-    """Data for the leaderboard: the samples and how to count their units."""
+    """Data for the leaderboard and how to read its models' results.
+
+    ``count_steps(model, X)`` counts the steps each model predicts (tokens
+    plus end symbols for text, time steps for sequences); ``show(sample)``
+    renders one sample as a line.
+    """
 
     name: str
     X: list
-    representation: str
+    count_steps: object
+    show: object
+    note: str = ""
 
 
 @dataclass
@@ -53,14 +60,46 @@ def _read_documents(path, split):
     return docs
 
 
+def _text_steps(pipeline, X):
+    """Predicted events per document: tokens plus the end symbol."""
+    return sum(len(t) + 1 for t in pipeline[:-1].transform(X))
+
+
+def _show_text(sample):
+    return repr(" ".join(sample.split()))
+
+
 def _text_dataset(args):
     if args.data is None:
         from skgen.datasets import load_text_corpus
 
-        return Dataset(
-            "embedded text corpus (pydoc topics)", load_text_corpus().data, "text"
-        )
-    return Dataset(args.data, _read_documents(args.data, args.split), "text")
+        name, X = "embedded text corpus (pydoc topics)", load_text_corpus().data
+    else:
+        name, X = args.data, _read_documents(args.data, args.split)
+    return Dataset(
+        f"{name}: {len(X)} documents",
+        X,
+        _text_steps,
+        _show_text,
+        "A step is a token; the end of each document counts as one.",
+    )
+
+
+def _sequence_dataset(args):
+    from skgen.datasets import make_hmm_sequences
+
+    n = args.n_sequences
+    X, _ = make_hmm_sequences(
+        n, n_components=3, n_features=2, length=(20, 50), random_state=0
+    )
+    return Dataset(
+        f"synthetic HMM sequences: {n} sequences of 2-D vectors from a 3-state "
+        "Gaussian HMM (make_hmm_sequences, random_state=0)",
+        X,
+        lambda model, X: sum(len(x) for x in X),
+        lambda s: f"{len(s)} steps, first 3: {np.round(s[:3], 2).tolist()}",
+        "A step is one time step; HMM likelihoods are given the length.",
+    )
 
 
 def _text_candidates(args):
@@ -76,10 +115,18 @@ def _text_candidates(args):
             yield name, make_generative_pipeline(clone(tokenizer), model)
 
 
-def _n_tokens(pipeline, X):
-    """Predicted events per document: tokens plus the end symbol."""
-    tokens = pipeline[:-1].transform(X)
-    return sum(len(t) + 1 for t in tokens)
+def _sequence_candidates(args):
+    from skgen.hmm import GMMHMM, GaussianHMM
+
+    for k in args.n_components:
+        yield (
+            f"GaussianHMM(n_components={k})",
+            GaussianHMM(k, n_init=2, tol=1.0, random_state=args.random_state),
+        )
+    yield (
+        "GMMHMM(n_components=2, n_mix=2)",
+        GMMHMM(2, n_mix=2, n_init=2, tol=1.0, random_state=args.random_state),
+    )
 
 
 def _progress(message, enabled, *, new_line=False):
@@ -116,7 +163,7 @@ def evaluate(candidates, dataset, *, n_splits=5, random_state=0, progress=False)
             fit_time += t1 - t0
             fold_means.append(ll.mean())
             total_ll += ll.sum()
-            total_tokens += _n_tokens(model, take(test))
+            total_tokens += dataset.count_steps(model, take(test))
         fold_means = np.array(fold_means)
         results.append(
             Result(
@@ -142,8 +189,8 @@ def format_table(results):
         "likelihood",
         "loglik/sample",
         "± s.e.",
-        "nats/token",
-        "bits/token",
+        "nats/step",
+        "bits/step",
         "fit s",
         "score s",
     )
@@ -176,13 +223,17 @@ def format_table(results):
 
 
 def leaderboard(args):
-    dataset = _text_dataset(args)
-    candidates = list(_text_candidates(args))
+    if args.dataset == "sequences" and args.data is not None:
+        raise SystemExit("skgen: error: --data is text; drop --dataset sequences.")
+    if args.dataset == "sequences":
+        dataset, candidates = _sequence_dataset(args), list(_sequence_candidates(args))
+    else:
+        dataset, candidates = _text_dataset(args), list(_text_candidates(args))
     progress = not args.quiet
     print(
-        f"Dataset: {dataset.name}: {len(dataset.X)} documents; "
-        f"{args.n_splits}-fold cross-validation, held-out log-likelihood in nats "
-        "(per document and per token, the end of each document counting as a token)."
+        f"Dataset: {dataset.name}.\n{args.n_splits}-fold cross-validation; "
+        "held-out log-likelihood in nats per sample and per step. "
+        f"{dataset.note}"
     )
     results = evaluate(
         candidates,
@@ -196,23 +247,23 @@ def leaderboard(args):
         best = max(results, key=lambda r: r.mean)
         model = clone(dict(candidates)[best.name]).fit(dataset.X)
         print(f"\nSamples from the best model, {best.name}, fitted on all the data:")
-        samples = model.sample(
-            args.n_samples, max_length=args.max_length, random_state=args.random_state
-        )
+        kwargs = {"max_length": args.max_length} if args.dataset == "text" else {}
+        samples = model.sample(args.n_samples, random_state=args.random_state, **kwargs)
         for i, s in enumerate(samples, 1):
-            print(f"  {i}. {' '.join(s.split())!r}")
+            print(f"  {i}. {dataset.show(s)}")
     return 0
 
 
 def _orders(text):
+    """Comma-separated non-negative ints (``--orders``, ``--n-components``)."""
     try:
         orders = [int(t) for t in text.split(",")]
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"orders must be comma-separated ints; got {text!r}"
+            f"expected comma-separated ints; got {text!r}"
         ) from None
     if min(orders) < 0:
-        raise argparse.ArgumentTypeError(f"orders must be >= 0; got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected ints >= 0; got {text!r}")
     return orders
 
 
@@ -230,6 +281,13 @@ def build_parser():
             "corpus; Markov chains of several orders with both smoothings."
         ),
     )
+    lb.add_argument(
+        "--dataset",
+        choices=["text", "sequences"],
+        default="text",
+        help="text: Markov chains on the embedded corpus (or --data); "
+        "sequences: hidden Markov models on synthetic HMM data",
+    )
     lb.add_argument("--data", metavar="FILE", help="a UTF-8 text file of documents")
     lb.add_argument(
         "--split",
@@ -244,6 +302,18 @@ def build_parser():
         nargs="+",
         choices=["kneser-ney", "additive"],
         default=["kneser-ney", "additive"],
+    )
+    lb.add_argument(
+        "--n-components",
+        type=_orders,
+        default=[1, 2, 3, 4, 5],
+        help="HMM state counts to compare (sequences)",
+    )
+    lb.add_argument(
+        "--n-sequences",
+        type=int,
+        default=200,
+        help="size of the synthetic sequence dataset (sequences)",
     )
     lb.add_argument("--n-splits", type=int, default=5)
     lb.add_argument("--n-samples", type=int, default=3, help="samples to print")

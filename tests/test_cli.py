@@ -25,7 +25,7 @@ def test_leaderboard_on_a_user_file(tmp_path, capsys):
     assert "12 documents" in out and "3-fold" in out
     for model in ("order=1, kneser-ney", "order=2, additive"):
         assert model in out
-    assert "exact" in out and "bits/token" in out
+    assert "exact" in out and "bits/step" in out
     assert "Samples from the best model" in out
 
 
@@ -62,7 +62,7 @@ def test_leaderboard_errors(tmp_path, text, args, message):
 def test_bad_options(capsys):
     with pytest.raises(SystemExit):
         main(["leaderboard", "--orders", "1,x"])
-    assert "comma-separated ints" in capsys.readouterr().err
+    assert "expected comma-separated ints" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["leaderboard", "--n-splits", "1"])
     assert "--n-splits must be >= 2; got 1" in capsys.readouterr().err
@@ -76,3 +76,15 @@ def test_console_script_is_installed():
         check=True,
     )
     assert "--data FILE" in out.stdout
+
+
+def test_leaderboard_on_hmm_sequences(capsys):
+    code = main(
+        ["leaderboard", "--dataset", "sequences", "--n-components", "1,3",
+         "--n-sequences", "60", "--n-splits", "2", "--n-samples", "1", "--quiet"]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0
+    lines = [line for line in out.splitlines() if line.startswith(("1 ", "2 ", "3 "))]
+    assert "GaussianHMM(n_components=3)" in lines[0]  # the true number wins
+    assert "GMMHMM" in out and "steps, first 3" in out

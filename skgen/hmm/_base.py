@@ -16,6 +16,7 @@ from sklearn.base import BaseEstimator, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
+from threadpoolctl import threadpool_limits
 from sklearn.utils.validation import check_is_fitted
 
 from skgen.base import GenerativeClassifierMixin, GenerativeMixin
@@ -209,13 +210,16 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
                 f"{history[-1] - history[-2] if len(history) > 1 else float('nan'):.3g}"
                 f", tol={self.tol}). Increase max_iter or tol.",
                 ConvergenceWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
         return model, np.array(history), n_iter, converged
 
     def _fit_one(self, frames, lengths, seed):
         model = self._make_engine(seed)
-        with warnings.catch_warnings():
+        # hmmlearn initialises means with k-means; sklearn's OpenMP k-means
+        # can be many times slower than one thread on small data when the
+        # cores are busy, and this is a one-off cost, so keep it on one.
+        with warnings.catch_warnings(), threadpool_limits(1, user_api="openmp"):
             warnings.simplefilter("ignore", RuntimeWarning)
             model._init(frames, lengths)
         model._check()
