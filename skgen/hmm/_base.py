@@ -21,6 +21,7 @@ from threadpoolctl import threadpool_limits
 
 from skgen.base import GenerativeClassifierMixin, GenerativeMixin
 from skgen.hmm._forward_backward import SequenceBatch
+from skgen.utils._validation import frames_of
 
 _STATE_PARAMS = "st"  # startprob and transmat: handled by the batched E-step
 
@@ -168,17 +169,11 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
             )
             self.class_log_prior_ = np.log(self.class_count_ / y.shape[0])
             groups = [np.flatnonzero(y_idx == k) for k in range(len(self.classes_))]
-        starts = np.zeros(lengths.shape[0], dtype=np.int64)
-        np.cumsum(lengths[:-1], out=starts[1:])
         rng = check_random_state(self.random_state)
-        fits = []
-        for members in groups:
-            sub_lengths = lengths[members]
-            idx = np.repeat(starts[members], sub_lengths) + (
-                np.arange(sub_lengths.sum())
-                - np.repeat(np.cumsum(sub_lengths) - sub_lengths, sub_lengths)
-            )
-            fits.append(self._fit_restarts(frames[idx], sub_lengths, rng))
+        fits = [
+            self._fit_restarts(frames[frames_of(lengths, m)], lengths[m], rng)
+            for m in groups
+        ]
         self.models_ = [f[0] for f in fits]
         if y is None:
             self.model_ = self.models_[0]
@@ -583,16 +578,11 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
             raise ValueError("y was given but this model was fitted without y.")
         else:
             labels = np.zeros(n_samples, dtype=np.int64)
-        starts = np.zeros(n_samples, dtype=np.int64)
-        np.cumsum(lengths[:-1], out=starts[1:])
         frames, states = None, np.empty(lengths.sum(), dtype=np.int64)
         for k in np.unique(labels):
             members = np.flatnonzero(labels == k)
-            sub = lengths[members]
-            idx = np.repeat(starts[members], sub) + (
-                np.arange(sub.sum()) - np.repeat(np.cumsum(sub) - sub, sub)
-            )
-            s = self._sample_states(self.models_[k], sub, rng)
+            idx = frames_of(lengths, members)
+            s = self._sample_states(self.models_[k], lengths[members], rng)
             emitted = self._sample_emissions(self.models_[k], s, rng)
             if frames is None:
                 frames = np.empty((lengths.sum(), *emitted.shape[1:]), emitted.dtype)

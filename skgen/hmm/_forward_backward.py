@@ -11,6 +11,8 @@ cost more than hmmlearn's compiled recursions, go to hmmlearn's ``_hmmc``.
 import numpy as np
 from scipy.special import logsumexp
 
+from skgen.utils._validation import frames_of, sequence_starts
+
 #: Sequences longer than this use hmmlearn's compiled recursions, one call each.
 LONG_SEQUENCE = 64
 
@@ -36,8 +38,7 @@ class Packing:
         self.m = n_seq - ended_by[:t_max]
         self.off = np.zeros(t_max + 1, dtype=np.int64)
         np.cumsum(self.m, out=self.off[1:])
-        starts = np.zeros(n_seq, dtype=np.int64)
-        np.cumsum(lengths[:-1], out=starts[1:])
+        starts = sequence_starts(lengths)
         seq = np.repeat(np.arange(n_seq), lengths)
         t = np.arange(seq.shape[0]) - starts[seq]
         #: packed position of each frame of the concatenated input
@@ -156,19 +157,14 @@ class SequenceBatch:
 
     def __init__(self, frames, lengths):
         self.lengths = lengths
-        starts = np.zeros(lengths.shape[0], dtype=np.int64)
-        np.cumsum(lengths[:-1], out=starts[1:])
+        starts = sequence_starts(lengths)
         short = lengths <= LONG_SEQUENCE
         self.short_ids = np.flatnonzero(short)
         self.long_ids = np.flatnonzero(~short)
         parts = []
         if self.short_ids.shape[0]:
-            sub = lengths[self.short_ids]
-            first = np.zeros(sub.shape[0], dtype=np.int64)
-            np.cumsum(sub[:-1], out=first[1:])
-            idx = np.repeat(starts[self.short_ids] - first, sub) + np.arange(sub.sum())
-            self.packing = Packing(sub)
-            parts.append(self.packing.pack(idx))
+            self.packing = Packing(lengths[self.short_ids])
+            parts.append(self.packing.pack(frames_of(lengths, self.short_ids)))
         else:
             self.packing = None
         self.long_slices = []

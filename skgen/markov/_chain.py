@@ -11,7 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from skgen.base import GenerativeClassifierMixin, GenerativeMixin
 from skgen.markov import _ngram
-from skgen.utils._validation import check_token_sequences
+from skgen.utils._validation import check_token_sequences, frames_of
 
 
 class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
@@ -222,19 +222,10 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
             groups = [(0, np.arange(lengths.shape[0]))]
         else:
             groups = self._update_classes(y, lengths.shape[0])
-        seq_starts = np.zeros(lengths.shape[0] + 1, dtype=np.int64)
-        np.cumsum(lengths, out=seq_starts[1:])
         for k, members in groups:
-            sub_lengths = lengths[members]
-            sub_tokens = (
-                tokens[
-                    np.repeat(seq_starts[members], sub_lengths)
-                    + _ngram_positions(sub_lengths)
-                ]
-                if members.shape[0] != lengths.shape[0]
-                else tokens
+            rows, counts = _ngram.count_events(
+                tokens[frames_of(lengths, members)], lengths[members], self.order
             )
-            rows, counts = _ngram.count_events(sub_tokens, sub_lengths, self.order)
             if k < len(self.ngrams_):
                 rows, counts = _ngram.merge_event_counts(
                     self.ngrams_[k], self.ngram_counts_[k], rows, counts
@@ -527,10 +518,3 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
                 "order=1 chains fitted without y; this one has order="
                 f"{self.order}{' and classes' if self._fitted_with_y else ''}."
             )
-
-
-def _ngram_positions(lengths):
-    """0..len-1 for each sequence, concatenated."""
-    starts = np.zeros(lengths.shape[0], dtype=np.int64)
-    np.cumsum(lengths[:-1], out=starts[1:])
-    return np.arange(lengths.sum()) - np.repeat(starts, lengths)

@@ -16,6 +16,8 @@ outcome``. No Python loop runs per token.
 
 import numpy as np
 
+from skgen.utils._validation import sequence_starts
+
 START = -1
 END = -2
 
@@ -57,23 +59,15 @@ def pad_sequences(symbols, lengths, order, start, end):
     """
     n_seq = lengths.shape[0]
     padded = lengths + order + 1
-    offsets = np.zeros(n_seq, dtype=np.int64)
-    np.cumsum(padded[:-1], out=offsets[1:])
+    offsets = sequence_starts(padded)
     flat = np.full(padded.sum(), start, dtype=np.int64)
-    seq_of_token = np.repeat(np.arange(n_seq), lengths)
-    token_starts = np.zeros(n_seq, dtype=np.int64)
-    np.cumsum(lengths[:-1], out=token_starts[1:])
-    within = np.arange(symbols.shape[0]) - token_starts[seq_of_token]
-    flat[offsets[seq_of_token] + order + within] = symbols
+    # tokens sit after the start padding, the end symbol after the tokens
+    shift = offsets + order - sequence_starts(lengths)
+    flat[np.repeat(shift, lengths) + np.arange(symbols.shape[0])] = symbols
     flat[offsets + padded - 1] = end
     seq_of_target = np.repeat(np.arange(n_seq), lengths + 1)
-    target_starts = np.zeros(n_seq, dtype=np.int64)
-    np.cumsum(lengths[:-1] + 1, out=target_starts[1:])
-    targets = (
-        offsets[seq_of_target]
-        + order
-        + (np.arange(seq_of_target.shape[0]) - target_starts[seq_of_target])
-    )
+    shift = offsets + order - sequence_starts(lengths + 1)
+    targets = shift[seq_of_target] + np.arange(seq_of_target.shape[0])
     return flat, targets, seq_of_target
 
 

@@ -235,3 +235,22 @@ def check_continuous_sequences(X, *, n_features=None, counts=False, name="X"):
             )
         frames = frames.astype(np.int64)
     return frames, lengths
+
+
+def sequence_starts(lengths):
+    """Index of the first frame of each sequence in the concatenation."""
+    starts = np.zeros(lengths.shape[0], dtype=np.int64)
+    np.cumsum(lengths[:-1], out=starts[1:])
+    return starts
+
+
+def frames_of(lengths, members):
+    """Frame indices, in the concatenation, of the sequences ``members``.
+
+    The frames of ``members[0]`` come first, then those of ``members[1]``,
+    and so on: indexing the concatenated frames with the result gives the
+    concatenation of the chosen sequences.
+    """
+    sub = lengths[members]
+    offset = sequence_starts(lengths)[members] - sequence_starts(sub)
+    return np.repeat(offset, sub) + np.arange(sub.sum())
