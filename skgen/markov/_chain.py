@@ -468,16 +468,16 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         return X, self.classes_[labels]
 
     def _sample_table(self, tables, n, max_length, rng):
+        """Sample ``n`` sequences; memory grows with the tokens drawn."""
         V = self.vocabulary_.shape[0]
         unk, end = V, V + 1
-        buf = np.full((n, self.order + max_length), V + 2, dtype=np.int64)
-        lengths = np.full(n, max_length, dtype=np.int64)
+        context = np.full((n, self.order), V + 2, dtype=np.int64)
         active = np.arange(n)
-        for t in range(max_length):
+        rows, tokens = [], []  # per step: which sequences drew which token
+        for _ in range(max_length):
             if active.shape[0] == 0:
                 break
-            contexts = buf[active, t : t + self.order]
-            ids = _ngram.lookup_contexts(tables["ctx_codes"], contexts, V + 3)
+            ids = _ngram.lookup_contexts(tables["ctx_codes"], context, V + 3)
             nxt = _ngram.sample_outcomes(tables, ids, self._n_outcomes, rng)
             redo = np.flatnonzero(nxt == unk)
             while redo.shape[0]:  # rejection: condition on a known token or end
@@ -486,12 +486,17 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
                     tables, sub_ids, self._n_outcomes, rng
                 )
                 redo = redo[nxt[redo] == unk]
-            buf[active, self.order + t] = nxt
-            ended = nxt == end
-            lengths[active[ended]] = t
-            active = active[~ended]
-        body = buf[:, self.order :]
-        return [self.vocabulary_[body[i, : lengths[i]]] for i in range(n)]
+            going = nxt != end
+            active, nxt, context = active[going], nxt[going], context[going]
+            rows.append(active)
+            tokens.append(nxt)
+            if self.order:
+                context = np.concatenate([context[:, 1:], nxt[:, None]], axis=1)
+        rows = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+        tokens = np.concatenate(tokens) if tokens else rows
+        by_row = np.argsort(rows, kind="stable")  # steps are in time order
+        out = self.vocabulary_[tokens[by_row]]
+        return np.split(out, np.cumsum(np.bincount(rows, minlength=n))[:-1])
 
     # ------------------------------------------------ order-1 chain summaries
 

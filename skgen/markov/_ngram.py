@@ -263,18 +263,10 @@ def lookup_contexts(ctx_codes, context_symbols, base):
     ids = [np.zeros(n, dtype=np.int64)]
     for j in range(1, order + 1):
         codes = ctx_codes[j - 1]
-        prev = ids[-1]
-        cur = np.full(n, -1, dtype=np.int64)
-        ok = prev >= 0
-        if codes.shape[0] and ok.any():
-            code = prev[ok] * base + context_symbols[ok, order - j]
-            pos = np.searchsorted(codes, code)
-            np.clip(pos, 0, codes.shape[0] - 1, out=pos)
-            hit = codes[pos] == code
-            sub = np.full(code.shape[0], -1, dtype=np.int64)
-            sub[hit] = pos[hit]
-            cur[ok] = sub
-        ids.append(cur)
+        # an unseen parent (-1) gives a negative code, which matches nothing
+        code = ids[-1] * base + context_symbols[:, order - j]
+        pos = np.minimum(np.searchsorted(codes, code), codes.shape[0] - 1)
+        ids.append(np.where(codes[pos] == code, pos, -1))
     return ids
 
 
@@ -332,20 +324,25 @@ def sample_outcomes(tables, ctx_ids, n_outcomes, rng):
     walks down the levels once, so no dense distribution is built.
     """
     n = ctx_ids[0].shape[0]
-    out = np.full(n, -1, dtype=np.int64)
+    out = np.empty(n, dtype=np.int64)
     pending = np.arange(n)
     for offset in range(len(tables["levels"]) - 1, -1, -1):
+        if pending.shape[0] == 0:
+            return out
         level = tables["levels"][offset]
         ctx = ctx_ids[tables["first_level"] + offset][pending]
         seen = ctx >= 0
         rows, c = pending[seen], ctx[seen]
-        lo, hi = level["cum"][level["ptr"][c]], level["cum"][level["ptr"][c + 1]]
-        u = rng.random(rows.shape[0]) * level["denom"][c]
+        ptr, cum = level["ptr"], level["cum"]
+        lo, hi = cum[ptr[c]], cum[ptr[c + 1]]
+        u = rng.random_sample(rows.shape[0]) * level["denom"][c]
         take = u < hi - lo
-        target = lo[take] + u[take]
-        ev = np.searchsorted(level["cum"], target, side="right") - 1
-        ev = np.clip(ev, level["ptr"][c[take]], level["ptr"][c[take] + 1] - 1)
+        c = c[take]
+        ev = np.searchsorted(cum, lo[take] + u[take], side="right") - 1
+        ev = np.minimum(np.maximum(ev, ptr[c]), ptr[c + 1] - 1)
         out[rows[take]] = level["keys"][ev] % n_outcomes
-        pending = np.setdiff1d(pending, rows[take], assume_unique=True)
+        keep = ~seen
+        keep[np.flatnonzero(seen)[~take]] = True
+        pending = pending[keep]
     out[pending] = rng.randint(0, n_outcomes, size=pending.shape[0])
     return out
