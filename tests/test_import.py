@@ -4,7 +4,7 @@ import sys
 
 def test_import_skgen_does_not_import_engines():
     code = (
-        "import sys, skgen, skgen.markov, skgen.text, skgen.pipeline, "
+        "import sys, skgen, skgen.markov, skgen.hmm, skgen.text, skgen.pipeline, "
         "skgen.datasets, skgen.utils; "
         "print(','.join(m for m in ('torch', 'skorch', 'hmmlearn') "
         "if m in sys.modules))"
