@@ -4,6 +4,7 @@ See ``DESIGN.md`` §1: ``fit``, ``score_samples`` (log-likelihood per sample, in
 nats), ``score`` (the mean of ``score_samples``) and ``sample``.
 """
 
+import functools
 from dataclasses import dataclass
 from numbers import Integral
 
@@ -12,10 +13,12 @@ from scipy.special import logsumexp
 from sklearn.base import DensityMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.multiclass import check_classification_targets, unique_labels
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 __all__ = [
     "REPRESENTATIONS",
+    "fit_atomically",
     "GenerativeClassifierMixin",
     "GenerativeMixin",
     "GenerativeTags",
@@ -78,6 +81,28 @@ def get_generative_tags(estimator):
             f"__skgen_tags__); got {type(estimator).__name__}."
         )
     return estimator.__skgen_tags__()
+
+
+def fit_atomically(fit):
+    """Decorate a ``fit`` method so that a failure leaves the estimator as it was.
+
+    Bad input must lose nothing: if ``fit`` (or ``partial_fit``) raises, the
+    estimator's attributes are restored, so a model fitted before keeps
+    working. Fitting code must assign new objects to attributes rather than
+    mutate the old ones in place.
+    """
+
+    @functools.wraps(fit)
+    def wrapper(self, *args, **kwargs):
+        saved = dict(self.__dict__)
+        try:
+            return fit(self, *args, **kwargs)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(saved)
+            raise
+
+    return wrapper
 
 
 def check_n_samples(n_samples):
@@ -191,6 +216,38 @@ class GenerativeClassifierMixin:
     def _joint_log_likelihood(self, X):
         return self._class_log_likelihood(X) + self.class_log_prior_
 
+    def _log_posterior(self, X):
+        """log p(class | x), stable for very large or very small likelihoods."""
+        joint = self._joint_log_likelihood(X)
+        top = joint.max(axis=1, keepdims=True)
+        impossible = np.flatnonzero(~np.isfinite(top[:, 0]))
+        if impossible.size:
+            raise ValueError(
+                f"Sample(s) {impossible[:10].tolist()} have zero likelihood under "
+                "every class, so their class posterior is undefined; use "
+                "smoothing so that every class gives them some probability."
+            )
+        shifted = joint - top
+        return shifted - logsumexp(shifted, axis=1, keepdims=True)
+
+    @staticmethod
+    def _check_fit_labels(y, n_samples, known=None):
+        """Validate training labels: one per sample, one type, no missing.
+
+        ``known`` are classes from an earlier ``partial_fit``; the new labels
+        must be of the same type.
+        """
+        # before any conversion to an array, which would turn a mix of
+        # numbers and strings into strings
+        unique_labels(y) if known is None else unique_labels(known, y)
+        y = column_or_1d(y, warn=True)
+        if y.shape[0] != n_samples:
+            raise ValueError(
+                f"y must have one label per sample ({n_samples}); got {y.shape[0]}."
+            )
+        check_classification_targets(y)
+        return y
+
     def _encode_labels(self, y, n_samples):
         """Map labels to class indices, checking they were seen in fit."""
         y = np.asarray(y)
@@ -231,8 +288,7 @@ class GenerativeClassifierMixin:
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
         """
-        joint = self._joint_log_likelihood(X)
-        return joint - logsumexp(joint, axis=1, keepdims=True)
+        return self._log_posterior(X)
 
     @available_if(_check_classifier)
     def predict_proba(self, X):
@@ -261,7 +317,7 @@ class GenerativeClassifierMixin:
         -------
         y_pred : ndarray of shape (n_samples,)
         """
-        return self.classes_[np.argmax(self._joint_log_likelihood(X), axis=1)]
+        return self.classes_[np.argmax(self._log_posterior(X), axis=1)]
 
     def _sample_labels(self, n_samples, y, rng):
         """Class indices for ``sample(n_samples, y=...)``.

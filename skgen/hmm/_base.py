@@ -19,7 +19,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
-from skgen.base import GenerativeClassifierMixin, GenerativeMixin
+from skgen.base import GenerativeClassifierMixin, GenerativeMixin, fit_atomically
 from skgen.hmm._forward_backward import SequenceBatch
 from skgen.utils._validation import frames_of
 
@@ -136,6 +136,7 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
             **self._engine_kwargs(),
         )
 
+    @fit_atomically
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Fit the HMM by EM (Baum-Welch), one model per class if ``y``.
@@ -158,12 +159,7 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         if y is None:
             groups = [np.arange(lengths.shape[0])]
         else:
-            y = np.asarray(y)
-            if y.ndim != 1 or y.shape[0] != lengths.shape[0]:
-                raise ValueError(
-                    f"y must be 1-D with one label per sequence ({lengths.shape[0]}); "
-                    f"got shape {y.shape}."
-                )
+            y = self._check_fit_labels(y, lengths.shape[0])
             self.classes_, y_idx, self.class_count_ = np.unique(
                 y, return_inverse=True, return_counts=True
             )

@@ -348,11 +348,12 @@ class CategoricalHMM(BaseHMM):
     emissionprob_prior : float or array-like, default=1.0
         Dirichlet concentration of the emission probabilities.
     unknown_symbol_proba : float in (0, 1) or None, default=None
-        What scoring does with a symbol not seen in fit. None raises a
-        ValueError naming it. A float ``p`` lets every state emit "some
-        unseen symbol" with probability ``p`` and the known symbols with
-        ``(1 - p)`` times their fitted probabilities, so all scores include
-        that ``(1 - p)`` factor.
+        Smoothing of the emissions at score time. None: a symbol not seen in
+        fit raises a ValueError naming it. A float ``p``: each state's
+        emission distribution becomes ``(1 - p) e(s) + p / (n_symbols + 1)``
+        over the known symbols plus one "unseen symbol" outcome, so every
+        symbol, including one a class never saw, gets a finite probability.
+        Fitting is unchanged; all scores use the smoothed emissions.
 
     Attributes
     ----------{_COMMON_ATTRS}
@@ -451,15 +452,15 @@ class CategoricalHMM(BaseHMM):
         return np.where(known, pos, -1)[:, None], lengths
 
     def _log_frameprob(self, model, frames):
-        symbols = frames[:, 0]
-        known = symbols >= 0
         p = self.unknown_symbol_proba
         if p is None:
             return model._compute_log_likelihood(frames)
-        out = np.full((symbols.shape[0], model.n_components), np.log(p))
-        with np.errstate(divide="ignore"):
-            out[known] = np.log1p(-p) + np.log(model.emissionprob_[:, symbols[known]].T)
-        return out
+        # column n_symbols is the "unseen symbol" outcome (index -1)
+        n = model.n_features
+        smoothed = np.empty((model.n_components, n + 1))
+        smoothed[:, :n] = (1 - p) * model.emissionprob_ + p / (n + 1)
+        smoothed[:, n] = p / (n + 1)
+        return np.log(smoothed[:, frames[:, 0]].T)
 
     def _frames_out(self, frames, lengths):
         return np.split(self.symbols_[frames], np.cumsum(lengths)[:-1])

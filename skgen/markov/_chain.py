@@ -9,7 +9,7 @@ from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from skgen.base import GenerativeClassifierMixin, GenerativeMixin
+from skgen.base import GenerativeClassifierMixin, GenerativeMixin, fit_atomically
 from skgen.markov import _ngram
 from skgen.utils._validation import check_token_sequences, frames_of
 
@@ -156,6 +156,7 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ fit
 
+    @fit_atomically
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Count the n-grams of the training sequences.
@@ -180,6 +181,7 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         self.vocabulary_ = np.zeros(0, dtype=np.int64)
         return self._accumulate(X, y)
 
+    @fit_atomically
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y=None):
         """Add the n-gram counts of more sequences (streaming fit).
@@ -222,31 +224,27 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
             groups = [(0, np.arange(lengths.shape[0]))]
         else:
             groups = self._update_classes(y, lengths.shape[0])
+        # new lists, never the old ones mutated (see fit_atomically)
+        ngrams, ngram_counts = list(self.ngrams_), list(self.ngram_counts_)
         for k, members in groups:
             rows, counts = _ngram.count_events(
                 tokens[frames_of(lengths, members)], lengths[members], self.order
             )
-            if k < len(self.ngrams_):
+            if k < len(ngrams):
                 rows, counts = _ngram.merge_event_counts(
-                    self.ngrams_[k], self.ngram_counts_[k], rows, counts
+                    ngrams[k], ngram_counts[k], rows, counts
                 )
-                self.ngrams_[k], self.ngram_counts_[k] = rows, counts
+                ngrams[k], ngram_counts[k] = rows, counts
             else:
-                self.ngrams_.append(rows)
-                self.ngram_counts_.append(counts)
+                ngrams.append(rows)
+                ngram_counts.append(counts)
+        self.ngrams_, self.ngram_counts_ = ngrams, ngram_counts
         self.vocabulary_ = np.union1d(self.vocabulary_, tokens)
         self._build()
         return self
 
     def _update_classes(self, y, n_sequences):
-        y = np.asarray(y)
-        if y.ndim != 1 or y.shape[0] != n_sequences:
-            raise ValueError(
-                f"y must be 1-D with one label per sequence ({n_sequences}); "
-                f"got shape {y.shape}."
-            )
-        if y.dtype.kind == "f" and np.isnan(y).any():
-            raise ValueError("y contains NaN.")
+        y = self._check_fit_labels(y, n_sequences, getattr(self, "classes_", None))
         new_classes, y_idx = np.unique(y, return_inverse=True)
         if not hasattr(self, "classes_"):
             self.classes_ = new_classes[:0]

@@ -150,14 +150,25 @@ def test_categorical_symbols_and_unknowns():
     with pytest.raises(ValueError, match=r"symbols not seen in fit: \[20\]"):
         hmm.score_samples([[10, 20]])
     smooth = CategoricalHMM(2, unknown_symbol_proba=0.01, random_state=0).fit(X)
-    ll_known = smooth.score_samples([[10, 30]])
     ll_unknown = smooth.score_samples([[10, 99]])
     assert np.isfinite(ll_unknown).all()
-    # with one unknown symbol of probability p in every state, the path
-    # posterior of the first step is unchanged: log p(10, unk) = log p(10) + log p
+    # every state emits an unseen symbol with p / (n_symbols + 1), so it adds
+    # that log-probability whatever the state
     first = smooth.score_samples([[10]])
-    np.testing.assert_allclose(ll_unknown, first + np.log(0.01), rtol=1e-12)
-    assert ll_known[0] != ll_unknown[0]
+    np.testing.assert_allclose(ll_unknown, first + np.log(0.01 / 4), rtol=1e-12)
+    # the smoothed emissions still sum to one over all length-1 sequences
+    total = np.exp(smooth.score_samples([[10], [30], [50], [99]])).sum()
+    np.testing.assert_allclose(total, 1.0)
+    # a class that never saw a symbol still gives it a finite probability
+    clf = CategoricalHMM(2, unknown_symbol_proba=0.01, random_state=0)
+    clf.fit([[10, 10, 30], [10, 30, 30], [50, 50, 60], [60, 50, 50]], [0, 0, 1, 1])
+    proba = clf.predict_proba([[10, 30, 50]])
+    assert np.isfinite(proba).all()
+    np.testing.assert_allclose(proba.sum(), 1.0)
+    strict = CategoricalHMM(2, random_state=0)
+    strict.fit([[10, 10, 30], [10, 30, 30], [50, 50, 60], [60, 50, 50]], [0, 0, 1, 1])
+    with pytest.raises(ValueError, match=r"Sample\(s\) \[0\] have zero likelihood"):
+        strict.predict_proba([[10, 30, 50]])
     samples = hmm.sample(20, length=6, random_state=0)
     assert set(np.concatenate(samples)) <= {10, 30, 50}
 

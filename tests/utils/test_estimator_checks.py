@@ -64,6 +64,12 @@ class _AcceptsNaN(_Gaussian):
         return self
 
 
+class _ForgetsOnBadFit(_Gaussian):
+    def fit(self, X, y=None):
+        self.__dict__.pop("mean_", None)  # state dropped before validation
+        return super().fit(X, y)
+
+
 class _NoSampleCheck(_Gaussian):
     def sample(self, n_samples=1, *, random_state=None):
         check_is_fitted(self)
@@ -83,6 +89,7 @@ def test_a_correct_estimator_passes():
         (_MutatingSample(), "sample must not change the model"),
         (_AcceptsNaN(), "fit accepted bad input: NaN"),
         (_NoSampleCheck(), r"sample\(0\) must raise ValueError"),
+        (_ForgetsOnBadFit(), "a rejected input changed the model"),
     ],
 )
 def test_broken_estimators_fail(estimator, match):
