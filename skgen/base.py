@@ -18,10 +18,10 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 __all__ = [
     "REPRESENTATIONS",
-    "fit_atomically",
     "GenerativeClassifierMixin",
     "GenerativeMixin",
     "GenerativeTags",
+    "fit_atomically",
     "get_generative_tags",
 ]
 
