@@ -7,6 +7,7 @@ samples from the best model.
 
 import argparse
 import math
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -46,8 +47,13 @@ class Result:
 
 
 def _read_documents(path, split):
-    with open(path, encoding="utf-8") as fh:
-        text = fh.read()
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except UnicodeDecodeError as exc:
+        raise SystemExit(f"skgen: error: {path} is not UTF-8 text ({exc}).") from None
+    except OSError as exc:
+        raise SystemExit(f"skgen: error: cannot read {path}: {exc.strerror}.") from None
     if split == "auto":
         split = "block" if "\n\n" in text.strip() else "line"
     if split == "block":
@@ -142,10 +148,6 @@ def _progress(message, enabled, *, new_line=False):
 def evaluate(candidates, dataset, *, n_splits=5, random_state=0, progress=False):
     """Cross-validate each candidate; return one :class:`Result` each."""
     X = dataset.X
-    if len(X) < n_splits:
-        raise SystemExit(
-            f"skgen: error: {len(X)} samples cannot be split into {n_splits} folds."
-        )
     folds = list(KFold(n_splits, shuffle=True, random_state=random_state).split(X))
     take = (lambda idx: [X[i] for i in idx]) if isinstance(X, list) else X.__getitem__
     results = []
@@ -229,6 +231,11 @@ def leaderboard(args):
         dataset, candidates = _sequence_dataset(args), list(_sequence_candidates(args))
     else:
         dataset, candidates = _text_dataset(args), list(_text_candidates(args))
+    if len(dataset.X) < args.n_splits:
+        raise SystemExit(
+            f"skgen: error: {len(dataset.X)} samples cannot be split into "
+            f"{args.n_splits} folds."
+        )
     progress = not args.quiet
     print(
         f"Dataset: {dataset.name}.\n{args.n_splits}-fold cross-validation; "
@@ -324,12 +331,33 @@ def build_parser():
     return parser
 
 
+def _check_args(parser, args):
+    """Reject impossible values before any work, with argparse's error format."""
+    bounds = [
+        ("--n-splits", [args.n_splits], 2),
+        ("--n-samples", [args.n_samples], 0),
+        ("--max-length", [args.max_length], 1),
+        ("--n-components", args.n_components, 1),
+        ("--n-sequences", [args.n_sequences], args.n_splits),
+        ("--random-state", [args.random_state], 0),
+    ]
+    for flag, values, low in bounds:
+        if min(values) < low:
+            parser.error(f"{flag} must be >= {low}; got {min(values)}")
+    if args.random_state >= 2**32:
+        parser.error(f"--random-state must be < 2**32; got {args.random_state}")
+
+
 def main(argv=None):
     """Entry point of the ``skgen`` console script."""
-    args = build_parser().parse_args(argv)
-    if args.n_splits < 2:
-        build_parser().error(f"--n-splits must be >= 2; got {args.n_splits}")
-    return args.func(args)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _check_args(parser, args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:  # e.g. `skgen leaderboard | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

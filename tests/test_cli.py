@@ -59,6 +59,31 @@ def test_leaderboard_errors(tmp_path, text, args, message):
         main(["leaderboard", "--data", path, "--quiet", *args])
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--n-samples", "-1"], "--n-samples must be >= 0; got -1"),
+        (["--max-length", "0"], "--max-length must be >= 1; got 0"),
+        (["--n-components", "0,2"], "--n-components must be >= 1; got 0"),
+        (["--n-sequences", "3"], "--n-sequences must be >= 5; got 3"),
+        (["--random-state", "-1"], "--random-state must be >= 0; got -1"),
+    ],
+)
+def test_impossible_values_are_rejected_before_work(args, message, capsys):
+    with pytest.raises(SystemExit):
+        main(["leaderboard", *args])
+    assert message in capsys.readouterr().err
+
+
+def test_unreadable_files(tmp_path):
+    with pytest.raises(SystemExit, match="cannot read"):
+        main(["leaderboard", "--data", str(tmp_path / "missing.txt")])
+    latin = tmp_path / "latin1.txt"
+    latin.write_bytes("caf\xe9\n".encode("latin-1") * 10)
+    with pytest.raises(SystemExit, match="is not UTF-8 text"):
+        main(["leaderboard", "--data", str(latin)])
+
+
 def test_bad_options(capsys):
     with pytest.raises(SystemExit):
         main(["leaderboard", "--orders", "1,x"])

@@ -70,3 +70,14 @@ def test_bad_text_input(docs, X, error, match):
     pipe.fit(docs[:5])
     with pytest.raises(error, match=match):
         pipe.score_samples(X)
+
+
+def test_one_shot_iterators_are_rejected_clearly(docs):
+    pipe = make_generative_pipeline(CharTokenizer(), MarkovChain(order=2))
+    with pytest.raises(TypeError, match="one-shot iterator"):
+        pipe.fit(d for d in docs)
+    pipe.fit(docs)
+    with pytest.raises(TypeError, match=r"one-shot iterator \(generator\)"):
+        pipe.score_samples(d for d in docs)
+    with pytest.raises(TypeError, match="one-shot iterator"):
+        pipe[-1].perplexity(iter(pipe[0].transform(docs)))

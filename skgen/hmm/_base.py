@@ -60,6 +60,7 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "n_init": [Interval(Integral, 1, None, closed="left")],
+        "warm_start": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -75,6 +76,7 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         n_init=1,
         init_params=None,
         params=None,
+        warm_start=False,
         random_state=None,
         verbose=0,
     ):
@@ -86,6 +88,7 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         self.n_init = n_init
         self.init_params = init_params
         self.params = params
+        self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
 
@@ -166,9 +169,10 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
             self.class_log_prior_ = np.log(self.class_count_ / y.shape[0])
             groups = [np.flatnonzero(y_idx == k) for k in range(len(self.classes_))]
         rng = check_random_state(self.random_state)
+        previous = self._warm_start_models(len(groups))
         fits = [
-            self._fit_restarts(frames[frames_of(lengths, m)], lengths[m], rng)
-            for m in groups
+            self._fit_restarts(frames[frames_of(lengths, m)], lengths[m], rng, prev)
+            for m, prev in zip(groups, previous, strict=True)
         ]
         self.models_ = [f[0] for f in fits]
         if y is None:
@@ -181,7 +185,20 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         self.training_lengths_ = lengths
         return self
 
-    def _fit_restarts(self, frames, lengths, rng):
+    def _warm_start_models(self, n_models):
+        """The fitted engines EM continues from (None: a cold start)."""
+        previous = getattr(self, "models_", None)
+        if not self.warm_start or previous is None:
+            return [None] * n_models
+        if len(previous) != n_models or previous[0].n_components != self.n_components:
+            raise ValueError(
+                "warm_start needs the same number of classes and n_components "
+                f"as the fitted model ({len(previous)} model(s) of "
+                f"{previous[0].n_components} states); set warm_start=False."
+            )
+        return previous
+
+    def _fit_restarts(self, frames, lengths, rng, previous=None):
         if self.n_init == 1:
             # hmmlearn gets random_state itself: the same initialisation as
             # hmmlearn's own fit with that random_state.
@@ -190,7 +207,7 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
             seeds = rng.randint(np.iinfo(np.int32).max, size=self.n_init)
         best = None
         for seed in seeds:
-            result = self._fit_one(frames, lengths, seed)
+            result = self._fit_one(frames, lengths, seed, previous)
             if best is None or result[1][-1] > best[1][-1]:
                 best = result
         model, history, n_iter, converged = best
@@ -205,8 +222,14 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
             )
         return model, np.array(history), n_iter, converged
 
-    def _fit_one(self, frames, lengths, seed):
+    def _fit_one(self, frames, lengths, seed, previous=None):
         model = self._make_engine(seed)
+        if previous is not None:  # warm start: keep what init_params leaves
+            attributes = {"s": "startprob_", "t": "transmat_"}
+            attributes.update(self._emission_attributes)
+            for letter, name in attributes.items():
+                if letter not in model.init_params and hasattr(previous, name):
+                    setattr(model, name, np.copy(getattr(previous, name)))
         # hmmlearn initialises means with k-means; sklearn's OpenMP k-means
         # can be many times slower than one thread on small data when the
         # cores are busy, and this is a one-off cost, so keep it on one.
@@ -262,7 +285,7 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         return stats, float(log_prob.sum())
 
     def _check_degenerate(self, model, stats, iteration):
-        for name in ("startprob_", "transmat_", *self._engine_arrays):
+        for name in ("startprob_", "transmat_", *self._emission_attributes.values()):
             value = getattr(model, name)
             if not np.all(np.isfinite(value)):
                 raise ValueError(
@@ -280,7 +303,8 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
                 stacklevel=4,
             )
 
-    _engine_arrays = ()
+    #: init_params letter -> attribute of the hmmlearn model
+    _emission_attributes: ClassVar[dict] = {}
 
     # -- scoring -------------------------------------------------------------
 

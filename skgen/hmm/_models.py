@@ -24,10 +24,16 @@ _COMMON_DOC = """
         Number of initialisations; the fit with the highest training
         log-likelihood is kept.
     init_params : str, default=None
-        Letters of the parameters initialised before EM (None: all); the
-        others keep values set on ``model_`` beforehand, as in hmmlearn.
+        Letters of the parameters initialised from the data before EM (None:
+        all). With ``warm_start=True`` the others start from the current
+        ``model_`` (values fitted before, or set on it by hand); otherwise
+        every fit initialises them all.
     params : str, default=None
         Letters of the parameters EM updates (None: all).
+    warm_start : bool, default=False
+        Start EM from the fitted ``model_`` (one model per class with ``y``)
+        for the parameters not in ``init_params``, as sklearn's
+        ``GaussianMixture(warm_start=True)`` does.
     random_state : int, RandomState instance or None, default=None
         Controls the initialisations. With ``n_init=1`` it is passed to
         hmmlearn unchanged, so the fit starts where hmmlearn's would.
@@ -136,7 +142,7 @@ class GaussianHMM(BaseHMM):
 
     _engine = "GaussianHMM"
     _emission_letters = "mc"
-    _engine_arrays = ("means_", "_covars_")
+    _emission_attributes: ClassVar[dict] = {"m": "means_", "c": "_covars_"}
     _parameter_constraints: ClassVar[dict] = {
         **BaseHMM._parameter_constraints,
         "init_params": [Letters("stmc"), None],
@@ -166,6 +172,7 @@ class GaussianHMM(BaseHMM):
         n_init=1,
         init_params=None,
         params=None,
+        warm_start=False,
         random_state=None,
         verbose=0,
     ):
@@ -178,6 +185,7 @@ class GaussianHMM(BaseHMM):
             n_init=n_init,
             init_params=init_params,
             params=params,
+            warm_start=warm_start,
             random_state=random_state,
             verbose=verbose,
         )
@@ -250,7 +258,11 @@ class GMMHMM(BaseHMM):
 
     _engine = "GMMHMM"
     _emission_letters = "mcw"
-    _engine_arrays = ("means_", "covars_", "weights_")
+    _emission_attributes: ClassVar[dict] = {
+        "m": "means_",
+        "c": "covars_",
+        "w": "weights_",
+    }
     _parameter_constraints: ClassVar[dict] = {
         **BaseHMM._parameter_constraints,
         "init_params": [Letters("stmcw"), None],
@@ -284,6 +296,7 @@ class GMMHMM(BaseHMM):
         n_init=1,
         init_params=None,
         params=None,
+        warm_start=False,
         random_state=None,
         verbose=0,
     ):
@@ -296,6 +309,7 @@ class GMMHMM(BaseHMM):
             n_init=n_init,
             init_params=init_params,
             params=params,
+            warm_start=warm_start,
             random_state=random_state,
             verbose=verbose,
         )
@@ -385,7 +399,7 @@ class CategoricalHMM(BaseHMM):
 
     _engine = "CategoricalHMM"
     _emission_letters = "e"
-    _engine_arrays = ("emissionprob_",)
+    _emission_attributes: ClassVar[dict] = {"e": "emissionprob_"}
     _representation = "token_sequences"
     _parameter_constraints: ClassVar[dict] = {
         **BaseHMM._parameter_constraints,
@@ -408,6 +422,7 @@ class CategoricalHMM(BaseHMM):
         n_init=1,
         init_params=None,
         params=None,
+        warm_start=False,
         random_state=None,
         verbose=0,
     ):
@@ -420,6 +435,7 @@ class CategoricalHMM(BaseHMM):
             n_init=n_init,
             init_params=init_params,
             params=params,
+            warm_start=warm_start,
             random_state=random_state,
             verbose=verbose,
         )
@@ -510,7 +526,7 @@ class PoissonHMM(BaseHMM):
 
     _engine = "PoissonHMM"
     _emission_letters = "l"
-    _engine_arrays = ("lambdas_",)
+    _emission_attributes: ClassVar[dict] = {"l": "lambdas_"}
     _representation = "count_sequences"
     _parameter_constraints: ClassVar[dict] = {
         **BaseHMM._parameter_constraints,
@@ -533,6 +549,7 @@ class PoissonHMM(BaseHMM):
         n_init=1,
         init_params=None,
         params=None,
+        warm_start=False,
         random_state=None,
         verbose=0,
     ):
@@ -545,6 +562,7 @@ class PoissonHMM(BaseHMM):
             n_init=n_init,
             init_params=init_params,
             params=params,
+            warm_start=warm_start,
             random_state=random_state,
             verbose=verbose,
         )

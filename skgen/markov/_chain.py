@@ -412,6 +412,8 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
 
     def _table_index(self, y):
         if not self._fitted_with_y:
+            if y is not None:
+                raise ValueError("y was given but this model was fitted without y.")
             return 0
         if y is None:
             raise ValueError(

@@ -17,7 +17,11 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
-from skgen.utils._validation import check_token_sequences, split_sequences
+from skgen.utils._validation import (
+    check_token_sequences,
+    reject_iterator,
+    split_sequences,
+)
 
 __all__ = ["CharTokenizer", "WordTokenizer"]
 
@@ -54,6 +58,7 @@ def check_documents(X, *, name="X"):
         For no documents, a missing document (None, NaN) or an array that is
         not 1-D.
     """
+    reject_iterator(X, name)
     if isinstance(X, str | bytes):
         raise TypeError(
             f"{name} must be a list of documents (one string per document); "

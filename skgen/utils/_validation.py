@@ -5,9 +5,20 @@ read the number of tokens of the first sequence as ``n_features``), so skgen
 validates them here with errors of the same quality.
 """
 
+from collections.abc import Iterator
+
 import numpy as np
 
 __all__ = ["check_token_sequences"]
+
+
+def reject_iterator(X, name="X"):
+    """Raise for one-shot iterators: skgen reads its input more than once."""
+    if isinstance(X, Iterator):
+        raise TypeError(
+            f"{name} is a one-shot iterator ({type(X).__name__}), which would be "
+            f"used up by the first pass over it; pass a list, e.g. list({name})."
+        )
 
 
 def _describe(obj):
@@ -83,6 +94,7 @@ def check_token_sequences(X, *, name="X"):
         For no sequences, NaN, negative ids, or arrays that are not 1-D
         sequences (a 3-D array, say).
     """
+    reject_iterator(X, name)
     if isinstance(X, str | bytes):
         raise TypeError(
             f"{name} must be a list of integer sequences; got a single "
@@ -165,6 +177,7 @@ def check_continuous_sequences(X, *, n_features=None, counts=False, name="X"):
         All sequences concatenated (float64, or int64 for counts).
     lengths : ndarray of shape (n_sequences,), dtype=int64
     """
+    reject_iterator(X, name)
     if isinstance(X, str | bytes) or hasattr(X, "iloc") or isinstance(X, dict):
         raise TypeError(
             f"{name} must be a list of 2-D arrays (n_steps, n_features) or a "

@@ -274,3 +274,17 @@ def test_degenerate_fit_is_reported():
 def _finite(model):
     model.means_ = np.array([[0.0], [1.0]])
     return model
+
+
+def test_warm_start_keeps_parameters_outside_init_params(gaussian_data):
+    X, _ = gaussian_data
+    hmm = GaussianHMM(3, random_state=0).fit(X)
+    means = np.array([[100.0, 0.0], [0.0, 100.0], [-100.0, 0.0]])
+    hmm.model_.means_ = means.copy()
+    hmm.set_params(warm_start=True, init_params="st", params="stc").fit(X)
+    np.testing.assert_array_equal(hmm.model_.means_, means)  # kept, not updated
+    cold = GaussianHMM(3, init_params="st", params="stc", random_state=0).fit(X)
+    assert not np.allclose(cold.model_.means_, means)
+    with pytest.raises(ValueError, match="warm_start needs the same number"):
+        hmm.set_params(n_components=2).fit(X)
+    assert hmm.model_.n_components == 3  # the failed fit lost nothing

@@ -274,6 +274,8 @@ def test_changing_order_after_fit_is_an_error():
 
 def test_next_token_log_proba_validation():
     mc = MarkovChain(order=2).fit([[0, 1, 2]])
+    with pytest.raises(ValueError, match="fitted without y"):
+        mc.next_token_log_proba([[0, 1]], y=1)
     with pytest.raises(
         ValueError, match=r"shape \(n_contexts, 2\); got shape \(1, 3\)"
     ):
