@@ -67,7 +67,8 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
     transition_matrix_ : ndarray of shape (n_vocabulary, n_vocabulary)
         ``order=1`` only, fitted without ``y``: probability of each next token
         given the current one, conditioned on the chain continuing with a
-        known token (rows sum to 1).
+        known token (rows sum to 1). With ``alpha=0``, a token only ever
+        followed by the end has no such distribution: its row is NaN.
     stationary_distribution_ : ndarray of shape (n_vocabulary,)
         ``order=1`` only: the distribution ``pi`` with
         ``pi @ transition_matrix_ == pi``, the long-run token frequencies of
@@ -211,10 +212,10 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
                 f"model was fitted {'with' if self._fitted_with_y else 'without'}"
                 " y."
             )
-        elif self.order != self.ngrams_[0].shape[1] - 1:
+        elif self.order != self._fitted_params["order"]:
             raise ValueError(
-                f"order was changed to {self.order} after fitting with order "
-                f"{self.ngrams_[0].shape[1] - 1}; call fit to start again."
+                f"order was changed to {self.order} after fitting with order="
+                f"{self._fitted_params['order']}; call fit to start again."
             )
         return self._accumulate(X, y)
 
@@ -269,6 +270,7 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         ]
 
     def _build(self):
+        self._fitted_params = {n: getattr(self, n) for n in self._MODEL_PARAMS}
         self._tables = [
             _ngram.build_tables(
                 rows,
@@ -293,18 +295,22 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
     def _n_outcomes(self):
         return self.vocabulary_.shape[0] + 2
 
-    def _check_fitted_order(self):
+    _MODEL_PARAMS = ("order", "smoothing", "alpha", "discount")
+
+    def _check_fitted_params(self):
+        """The parameters must be those the tables were built with."""
         check_is_fitted(self)
-        fitted_order = self.ngrams_[0].shape[1] - 1
-        if fitted_order != self.order:
-            raise ValueError(
-                f"order was changed to {self.order} after fitting with order "
-                f"{fitted_order}; refit the model."
-            )
+        for name in self._MODEL_PARAMS:
+            fitted, now = self._fitted_params[name], getattr(self, name)
+            if fitted != now:
+                raise ValueError(
+                    f"{name} was changed to {now!r} after fitting with "
+                    f"{name}={fitted!r}; refit the model."
+                )
 
     def _class_log_likelihood(self, X):
         """log p(x | class) of every sequence, shape (n_sequences, n_tables)."""
-        self._check_fitted_order()
+        self._check_fitted_params()
         tokens, lengths = check_token_sequences(X)
         V = self.vocabulary_.shape[0]
         symbols = _ngram.to_internal(tokens, self.vocabulary_)
@@ -401,7 +407,7 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
             Columns are the tokens of ``vocabulary_``, then the unknown
             symbol, then the end symbol. Each row sums to 1 in probability.
         """
-        self._check_fitted_order()
+        self._check_fitted_params()
         internal = self._internal_contexts(contexts)
         tables = self._tables[self._table_index(y)]
         ids = _ngram.lookup_contexts(
@@ -447,7 +453,7 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
             Only for models fitted with ``y``: the class labels.
         """
         n_samples, rng = self._check_sample_params(n_samples, random_state)
-        self._check_fitted_order()
+        self._check_fitted_params()
         if isinstance(max_length, bool) or not isinstance(max_length, Integral):
             raise TypeError(f"max_length must be an int >= 0; got {max_length!r}.")
         if max_length < 0:

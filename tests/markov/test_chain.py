@@ -265,11 +265,18 @@ def test_parameter_validation():
         MarkovChain(discount=1.5).fit([[0]])
 
 
-def test_changing_order_after_fit_is_an_error():
+def test_changing_parameters_after_fit_is_an_error():
     mc = MarkovChain(order=2).fit([[0, 1, 2]])
     mc.set_params(order=3)
     with pytest.raises(ValueError, match="order was changed to 3 after fitting"):
         mc.score_samples([[0, 1]])
+    mc.set_params(order=2, smoothing="additive")
+    with pytest.raises(ValueError, match="smoothing was changed to 'additive'"):
+        mc.sample(2)
+    # partial_fit with new smoothing rebuilds from the same counts
+    mc.partial_fit([[2, 1, 0]])
+    ref = MarkovChain(order=2, smoothing="additive").fit([[0, 1, 2], [2, 1, 0]])
+    np.testing.assert_allclose(mc.score_samples([[0, 1]]), ref.score_samples([[0, 1]]))
 
 
 def test_next_token_log_proba_validation():
