@@ -157,6 +157,11 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
             The fitted estimator.
         """
         frames, lengths = self._validate(X, reset=True)
+        if frames.shape[0] < self.n_components:
+            raise ValueError(
+                f"n_components={self.n_components} states need at least as many "
+                f"time steps of data; got {frames.shape[0]}."
+            )
         for attr in ("classes_", "class_count_", "class_log_prior_", "model_"):
             self.__dict__.pop(attr, None)
         if y is None:

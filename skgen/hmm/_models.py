@@ -384,7 +384,11 @@ class CategoricalHMM(BaseHMM):
     -----{_COMMON_NOTES}
     Letters of ``init_params`` / ``params``: ``s`` startprob, ``t`` transmat,
     ``e`` emission probabilities. Symbols may be any non-negative integers:
-    the model maps them to ``0..n_symbols - 1`` for hmmlearn.
+    the model maps them to ``0..n_symbols - 1`` for hmmlearn. After a
+    tokenizer (in a ``GenerativePipeline``), words unseen in fit become the
+    tokenizer's unknown id 0, which the model never saw: set
+    ``unknown_symbol_proba`` to score such held-out text (cross-validation
+    folds often contain unseen words).
 
     Examples
     --------

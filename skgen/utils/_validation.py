@@ -106,6 +106,11 @@ def check_token_sequences(X, *, name="X"):
             f"array; got {_describe(X)}."
         )
     if isinstance(X, np.ndarray):
+        if X.dtype.kind in "US":
+            raise TypeError(
+                f"{name} holds strings ({X.dtype}); token sequences must be "
+                "integer ids. Put a tokenizer first (skgen.text) to model text."
+            )
         if X.ndim != 2 and X.dtype != object:
             raise ValueError(
                 f"{name} as an array must be 2-D (n_sequences, length) with "

@@ -198,6 +198,7 @@ def test_poisson_and_gmm_fit_known_structure():
         ([np.ones((3, 2)), np.zeros((0, 2))], ValueError, r"X\[1\] is empty"),
         ([np.ones(3)], ValueError, r"must be 2-D \(n_steps, n_features\)"),
         ([], ValueError, "holds no sequences"),
+        ([np.ones((1, 2))], ValueError, "n_components=2 states need at least"),
         (np.ones((3, 2)), ValueError, "must be 3-D"),
         ("abc", TypeError, "got str"),
         ([np.array([["a", "b"]])], TypeError, "must hold numbers"),

@@ -242,6 +242,7 @@ def test_equal_length_2d_array_equals_list():
         (np.zeros((2, 2, 2), dtype=int), ValueError, "must be 2-D"),
         ([[[1, 2]], [[3, 4]]], ValueError, r"X\[0\] must be a 1-D sequence"),
         ("abc", TypeError, "got a single str"),
+        (np.array(["ab", "cd"]), TypeError, "holds strings"),
         ([[1, "a"]], TypeError, "non-numeric"),
         ([[1], ["a", "b"]], TypeError, r"X\[1\] must contain integer"),
         ([[True, False]], TypeError, "booleans"),
