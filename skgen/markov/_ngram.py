@@ -155,6 +155,11 @@ def _level_table(ctx_of_event, outcome, numer, gamma, denom, n_ctx, n_outcomes):
         "ptr": ptr,
         "gamma": gamma,
         "denom": denom,
+        # per context, for sampling: where its counts start in ``cum``, their
+        # mass, and its last event
+        "ctx_lo": cum[ptr[:-1]],
+        "ctx_mass": cum[ptr[1:]] - cum[ptr[:-1]],
+        "ctx_last": ptr[1:] - 1,
     }
 
 
@@ -333,16 +338,15 @@ def sample_outcomes(tables, ctx_ids, n_outcomes, rng):
         ctx = ctx_ids[tables["first_level"] + offset][pending]
         seen = ctx >= 0
         rows, c = pending[seen], ctx[seen]
-        ptr, cum = level["ptr"], level["cum"]
-        lo, hi = cum[ptr[c]], cum[ptr[c + 1]]
         u = rng.random_sample(rows.shape[0]) * level["denom"][c]
-        take = u < hi - lo
+        take = u < level["ctx_mass"][c]
         c = c[take]
-        ev = np.searchsorted(cum, lo[take] + u[take], side="right") - 1
-        ev = np.minimum(np.maximum(ev, ptr[c]), ptr[c + 1] - 1)
+        # cum[ev] <= target < cum[ev + 1]: never an event of zero mass; the
+        # minimum guards the context's end against rounding
+        target = level["ctx_lo"][c] + u[take]
+        ev = np.searchsorted(level["cum"], target, side="right") - 1
+        ev = np.minimum(ev, level["ctx_last"][c])
         out[rows[take]] = level["keys"][ev] % n_outcomes
-        keep = ~seen
-        keep[np.flatnonzero(seen)[~take]] = True
-        pending = pending[keep]
+        pending = np.concatenate([pending[~seen], rows[~take]])
     out[pending] = rng.randint(0, n_outcomes, size=pending.shape[0])
     return out
