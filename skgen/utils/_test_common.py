@@ -17,6 +17,7 @@ def construct_instances(cls):
     """
     from skgen.hmm import GMMHMM, CategoricalHMM, GaussianHMM, PoissonHMM
     from skgen.markov import MarkovChain
+    from skgen.neural import VAE
     from skgen.pipeline import GenerativePipeline, make_generative_pipeline
     from skgen.text import CharTokenizer, WordTokenizer
 
@@ -34,6 +35,17 @@ def construct_instances(cls):
     elif cls is GMMHMM:
         yield cls(n_components=2, n_mix=2, max_iter=10, random_state=0)
         yield cls(n_components=2, covariance_type="full", max_iter=5, random_state=0)
+    elif cls is VAE:
+        yield VAE(hidden_layer_sizes=(8,), max_epochs=3, random_state=0)
+        yield VAE(
+            latent_dim=1,
+            hidden_layer_sizes=(),
+            max_epochs=2,
+            n_importance_samples=4,
+            early_stopping=True,
+            validation_fraction=0.2,
+            random_state=0,
+        )
     else:
         assert issubclass(cls, BaseEstimator)
         yield cls()

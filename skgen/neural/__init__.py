@@ -1,0 +1,5 @@
+"""Neural generators trained through skorch (torch loads only when used)."""
+
+from skgen.neural._vae import VAE
+
+__all__ = ["VAE"]

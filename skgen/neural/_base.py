@@ -1,0 +1,184 @@
+"""Shared machinery of skgen's neural generators: training through skorch.
+
+torch and skorch are imported inside the functions here, never at module
+level, so ``import skgen.neural`` stays cheap.
+"""
+
+from numbers import Integral, Real
+from typing import ClassVar
+
+import numpy as np
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+
+NEURAL_PARAMETER_CONSTRAINTS: dict = {
+    "hidden_layer_sizes": [tuple, list],
+    "activation": [StrOptions({"relu", "tanh", "elu", "gelu"})],
+    "max_epochs": [Interval(Integral, 1, None, closed="left")],
+    "batch_size": [Interval(Integral, 1, None, closed="left")],
+    "lr": [Interval(Real, 0, None, closed="neither")],
+    "optimizer": [StrOptions({"adam", "adamw", "sgd", "rmsprop"})],
+    "weight_decay": [Interval(Real, 0, None, closed="left")],
+    "early_stopping": ["boolean"],
+    "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+    "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+    "callbacks": [list, None],
+    "device": [str],
+    "verbose": ["verbose"],
+    "random_state": ["random_state"],
+}
+
+
+def _optimizer(name):
+    import torch
+
+    return {
+        "adam": torch.optim.Adam,
+        "adamw": torch.optim.AdamW,
+        "sgd": torch.optim.SGD,
+        "rmsprop": torch.optim.RMSprop,
+    }[name]
+
+
+class NonFiniteLossError(ValueError):
+    """Training produced a NaN or infinite loss."""
+
+
+def _stop_on_non_finite():
+    from skorch.callbacks import Callback
+
+    class StopOnNonFiniteLoss(Callback):
+        """Stop training with a clear error when a batch loss is not finite."""
+
+        def on_batch_end(self, net, batch=None, training=None, **kwargs):
+            loss = kwargs.get("loss")
+            if loss is not None and not np.isfinite(value := loss.item()):
+                epoch = len(net.history)
+                raise NonFiniteLossError(
+                    f"Training diverged: the loss became {value} in epoch "
+                    f"{epoch}. Lower lr, standardise the data or use a smaller "
+                    "model."
+                )
+
+    return StopOnNonFiniteLoss()
+
+
+class NeuralTrainingMixin:
+    """Builds and trains a skorch net for a single-loss generator.
+
+    The estimator provides the neural parameters of
+    :data:`NEURAL_PARAMETER_CONSTRAINTS` and ``_build_module()``, which
+    makes the torch module from fitted attributes; the module's ``forward``
+    returns one loss per row and the criterion averages it.
+    """
+
+    _neural_constraints: ClassVar[dict] = NEURAL_PARAMETER_CONSTRAINTS
+
+    def _seed(self):
+        return int(
+            check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        )
+
+    @property
+    def module_(self):
+        """The trained torch module (``net_.module_``)."""
+        return self.net_.module_
+
+    def _make_net(self, module, seed, device=None):
+        """An uninitialised skorch ``NeuralNet`` around ``module``."""
+        from skorch import NeuralNet
+        from skorch.callbacks import EarlyStopping, ProgressBar
+        from skorch.dataset import ValidSplit
+
+        from skgen.neural._torch import MeanLoss
+
+        callbacks = [("stop_on_non_finite", _stop_on_non_finite())]
+        if self.early_stopping:
+            callbacks.append(
+                (
+                    "early_stopping",
+                    EarlyStopping(
+                        monitor="valid_loss",
+                        patience=self.n_iter_no_change,
+                        load_best=True,
+                    ),
+                )
+            )
+        if self.verbose:
+            callbacks.append(("progress_bar", ProgressBar()))
+        for i, cb in enumerate(self.callbacks or []):
+            callbacks.append(cb if isinstance(cb, tuple) else (f"user_{i}", cb))
+        return NeuralNet(
+            module,
+            criterion=MeanLoss,
+            optimizer=_optimizer(self.optimizer),
+            optimizer__weight_decay=self.weight_decay,
+            lr=self.lr,
+            max_epochs=self.max_epochs,
+            batch_size=self.batch_size,
+            iterator_train__shuffle=True,
+            train_split=(
+                ValidSplit(self.validation_fraction, random_state=seed)
+                if self.early_stopping
+                else None
+            ),
+            callbacks=callbacks,
+            device=self.device if device is None else device,
+            verbose=int(self.verbose),
+        )
+
+    def _train_net(self, X, seed):
+        """Fit a skorch ``NeuralNet`` around ``self._build_module()`` on ``X``.
+
+        Randomness is local: torch's generator is forked and seeded while
+        the module is built and trained, so the same ``random_state`` gives
+        the same model and the caller's torch state is left as it was.
+        """
+        import torch
+
+        devices = [torch.device(self.device)] if self.device != "cpu" else []
+        with torch.random.fork_rng(devices=devices):
+            torch.manual_seed(seed)
+            net = self._make_net(self._build_module(), seed)
+            net.fit(X, None)
+        return net
+
+    def _eval_module(self):
+        """A float64 copy of the trained module on the CPU, in eval mode."""
+        import copy
+
+        return copy.deepcopy(self.net_.module_).to("cpu").double().eval()
+
+    # Persistence: torch tensors are neither skops-safe nor device-neutral,
+    # so the net is stored as its weights (numpy arrays), the keyword
+    # arguments that rebuild the module, and the training history. Loading
+    # rebuilds an initialised skorch net on the CPU; the optimizer state is
+    # not kept.
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        net = state.pop("net_", None)
+        if net is not None:
+            state["_net_state"] = {
+                "weights": {
+                    k: v.detach().cpu().numpy()
+                    for k, v in net.module_.state_dict().items()
+                },
+                "history": [dict(row) for row in net.history],
+            }
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        saved = state.pop("_net_state", None)
+        super().__setstate__(state)
+        if saved is not None:
+            import torch
+            from skorch.history import History
+
+            net = self._make_net(self._build_module(), 0, "cpu").initialize()
+            net.module_.load_state_dict(
+                {k: torch.as_tensor(v) for k, v in saved["weights"].items()}
+            )
+            net.history = History(saved["history"])
+            self.net_ = net

@@ -1,0 +1,113 @@
+"""Torch modules of skgen's neural generators (imported only when used)."""
+
+import math
+
+import torch
+from torch import nn
+
+_ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "elu": nn.ELU, "gelu": nn.GELU}
+
+
+def mlp(n_in, hidden, n_out, activation):
+    """A multilayer perceptron; ``hidden=()`` makes it linear."""
+    layers, width = [], n_in
+    for size in hidden:
+        layers += [nn.Linear(width, size), _ACTIVATIONS[activation]()]
+        width = size
+    layers.append(nn.Linear(width, n_out))
+    return nn.Sequential(*layers)
+
+
+class BlockLikelihood(nn.Module):
+    """log p(x | decoder output), summed over the blocks of an encoded row.
+
+    ``blocks`` lists ``(kind, start, stop)`` column ranges of the encoded
+    data: "numeric" columns get a Gaussian with a learned standard deviation
+    per column, "binary" columns a Bernoulli on logits, and each
+    "categorical" block one softmax over its one-hot columns.
+    """
+
+    def __init__(self, blocks):
+        super().__init__()
+        numeric = [i for kind, a, b in blocks if kind == "numeric" for i in range(a, b)]
+        binary = [i for kind, a, b in blocks if kind == "binary" for i in range(a, b)]
+        self.register_buffer("numeric", torch.tensor(numeric, dtype=torch.long))
+        self.register_buffer("binary", torch.tensor(binary, dtype=torch.long))
+        self.categorical = [(a, b) for kind, a, b in blocks if kind == "categorical"]
+        self.log_sigma = nn.Parameter(torch.zeros(len(numeric)))
+
+    def forward(self, x, out):
+        ll = x.new_zeros(x.shape[:-1])
+        if self.numeric.numel():
+            mu, xn = out[..., self.numeric], x[..., self.numeric]
+            z = (xn - mu) * torch.exp(-self.log_sigma)
+            ll = ll + (-0.5 * z**2 - self.log_sigma - 0.5 * math.log(2 * math.pi)).sum(
+                -1
+            )
+        if self.binary.numel():
+            logits, xb = out[..., self.binary], x[..., self.binary]
+            ll = ll - nn.functional.binary_cross_entropy_with_logits(
+                logits, xb, reduction="none"
+            ).sum(-1)
+        for a, b in self.categorical:
+            logp = torch.log_softmax(out[..., a:b], dim=-1)
+            ll = ll + (x[..., a:b] * logp).sum(-1)
+        return ll
+
+    def sample(self, out, generator):
+        """Draw encoded rows from the decoder's distribution."""
+        x = torch.empty_like(out)
+        if self.numeric.numel():
+            mu = out[..., self.numeric]
+            noise = torch.randn(mu.shape, generator=generator, dtype=out.dtype)
+            x[..., self.numeric] = mu + torch.exp(self.log_sigma) * noise
+        if self.binary.numel():
+            p = torch.sigmoid(out[..., self.binary])
+            u = torch.rand(p.shape, generator=generator, dtype=out.dtype)
+            x[..., self.binary] = (u < p).to(out.dtype)
+        for a, b in self.categorical:
+            probs = torch.softmax(out[..., a:b], dim=-1)
+            idx = torch.multinomial(probs, 1, generator=generator)
+            x[..., a:b] = nn.functional.one_hot(idx[:, 0], b - a).to(out.dtype)
+        return x
+
+
+class VAEModule(nn.Module):
+    """Gaussian-latent VAE; with ``n_classes`` it is a conditional VAE."""
+
+    def __init__(self, n_features, latent_dim, hidden, activation, blocks, n_classes=0):
+        super().__init__()
+        self.latent_dim, self.n_classes = latent_dim, n_classes
+        self.encoder = mlp(n_features + n_classes, hidden, 2 * latent_dim, activation)
+        self.decoder = mlp(
+            latent_dim + n_classes, tuple(reversed(hidden)), n_features, activation
+        )
+        self.likelihood = BlockLikelihood(blocks)
+
+    def _with(self, t, c):
+        return t if c is None else torch.cat([t, c], dim=-1)
+
+    def encode(self, x, c=None):
+        h = self.encoder(self._with(x, c))
+        return h[..., : self.latent_dim], h[..., self.latent_dim :]
+
+    def decode(self, z, c=None):
+        return self.decoder(self._with(z, c))
+
+    def forward(self, x, c=None):
+        """Negative ELBO of each row, one reparameterised draw of z."""
+        mu, logvar = self.encode(x, c)
+        z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
+        return kl_standard_normal(mu, logvar) - self.likelihood(x, self.decode(z, c))
+
+
+def kl_standard_normal(mu, logvar):
+    """KL(N(mu, exp(logvar)) || N(0, I)) per row."""
+    return 0.5 * (mu**2 + torch.exp(logvar) - 1.0 - logvar).sum(-1)
+
+
+class MeanLoss(nn.Module):
+    """skorch criterion for modules whose forward returns per-row losses."""
+
+    def forward(self, y_pred, y_true=None):
+        return y_pred.mean()
