@@ -10,11 +10,11 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from skgen.base import GenerativeClassifierMixin, GenerativeMixin, fit_atomically
-from skgen.neural._base import NEURAL_PARAMETER_CONSTRAINTS, NeuralTrainingMixin
-
-#: Seed of the fixed importance-sampling noise: every row is scored with the
-#: same standard-normal draws, so a score never depends on the other rows.
-_SCORE_SEED = 0
+from skgen.neural._base import (
+    NEURAL_PARAMETER_CONSTRAINTS,
+    NeuralTrainingMixin,
+    row_seeded_normal,
+)
 
 
 class VAE(
@@ -82,10 +82,13 @@ class VAE(
     -----
     ``score_samples`` is the importance-weighted bound (Burda et al., 2016)
     ``log (1/K) sum_k p(x, z_k) / q(z_k | x)`` with ``K =
-    n_importance_samples``, computed in float64 in eval mode, with the same
-    ``K`` standard-normal draws for every row: deterministic, and a row's
-    score does not depend on the other rows. It is a lower bound on
-    ``log p(x)`` (``likelihood_kind = "lower_bound"``) that tightens as ``K``
+    n_importance_samples``, computed in float64 in eval mode. The ``K``
+    standard-normal draws of a row are a fixed function of the row's values
+    (a hash of its bytes seeds them): the score is deterministic, does not
+    depend on the other rows, and its Monte Carlo error is independent from
+    row to row, so the mean over many rows is close to the expected bound.
+    In expectation over the draws it is a lower
+    bound on ``log p(x)`` (``likelihood_kind = "lower_bound"``) that tightens as ``K``
     grows; :meth:`elbo` is the ``K``-sample average of the ELBO, the loosest
     of these bounds. Numeric columns are standardised inside the model, and
     the bound includes the Jacobian of that scaling, so it is a density of
@@ -222,10 +225,9 @@ class VAE(
         import torch
 
         module = self._eval_module()
-        generator = torch.Generator().manual_seed(_SCORE_SEED)
-        eps = torch.randn(
-            (n_samples, 1, self.latent_dim), generator=generator, dtype=torch.float64
-        )
+        n_rows, d = Xt.shape[0], self.latent_dim
+        noise = row_seeded_normal(Xt, n_samples * d).reshape(n_rows, n_samples, d)
+        noise = torch.as_tensor(noise.transpose(1, 0, 2))  # (K, n, d)
         x = torch.as_tensor(Xt, dtype=torch.float64)
         c = None if classes is None else torch.as_tensor(classes, dtype=torch.float64)
         out = []
@@ -234,6 +236,7 @@ class VAE(
             for a in range(0, x.shape[0], chunk):
                 xb = x[a : a + chunk]
                 cb = None if c is None else c[a : a + chunk]
+                eps = noise[:, a : a + chunk]
                 mu, logvar = module.encode(xb, cb)
                 std = torch.exp(0.5 * logvar)
                 z = mu + std * eps  # (K, n, d)

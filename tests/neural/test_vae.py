@@ -1,0 +1,341 @@
+"""The VAE: its bounds against closed forms, mixed tables, conditioning, training."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from scipy.stats import multivariate_normal
+from sklearn.decomposition import PCA
+from sklearn.exceptions import NotFittedError
+from sklearn.preprocessing import StandardScaler
+from skorch.callbacks import Callback
+
+from skgen.neural import VAE
+from skgen.neural._base import NonFiniteLossError, row_seeded_normal
+from skgen.pipeline import make_generative_pipeline
+
+
+def tiny(**params):
+    defaults = {"hidden_layer_sizes": (8,), "max_epochs": 3, "random_state": 0}
+    return VAE(**{**defaults, **params})
+
+
+@pytest.fixture(scope="module")
+def ppca_data():
+    """Rows from a probabilistic PCA model: 2 latent factors in 5 dimensions."""
+    rng = np.random.RandomState(0)
+    W = 2 * rng.normal(size=(5, 2))
+    Z = rng.normal(size=(2000, 2))
+    return Z @ W.T + 0.5 * rng.normal(size=(2000, 5)) + rng.normal(size=5)
+
+
+@pytest.fixture(scope="module")
+def linear_vae(ppca_data):
+    return VAE(
+        2, hidden_layer_sizes=(), max_epochs=60, lr=1e-2, batch_size=64, random_state=0
+    ).fit(ppca_data)
+
+
+def exact_linear_log_likelihood(vae, X):
+    """log p(x) of a linear-Gaussian VAE in closed form: N(b, W W' + diag(s^2))."""
+    module = vae._eval_module()
+    W = module.decoder[0].weight.detach().numpy()
+    b = module.decoder[0].bias.detach().numpy()
+    var = np.exp(2 * module.likelihood.log_sigma.detach().numpy())
+    Xt = vae.encoder_.transform(X)
+    log_det = -np.log(vae.encoder_.scale_).sum()
+    return multivariate_normal(b, W @ W.T + np.diag(var)).logpdf(Xt) + log_det
+
+
+@pytest.fixture
+def mixed_frame():
+    rng = np.random.RandomState(0)
+    n = 300
+    group = rng.choice(["a", "b", "c"], size=n)
+    return pd.DataFrame(
+        {
+            "income": rng.normal(50, 10, size=n) + 20 * (group == "c"),
+            "age": rng.randint(18, 90, size=n).astype(np.int32),
+            "group": pd.Categorical(group, categories=["a", "b", "c", "d"]),
+            "member": rng.rand(n) < 0.3,
+            "city": rng.choice(["x", "y"], size=n).astype(object),
+        }
+    )
+
+
+# ------------------------------------------------------------------ bounds
+
+
+def test_linear_vae_approaches_probabilistic_pca(linear_vae, ppca_data):
+    """The bound is below the exact likelihood, which is close to PPCA's."""
+    X = ppca_data
+    exact = exact_linear_log_likelihood(linear_vae, X).mean()
+    bound = linear_vae.score(X)
+    pca = PCA(n_components=2).fit(X).score(X)
+    assert bound <= exact + 1e-3
+    assert exact - bound < 0.01  # a linear Gaussian posterior is exact here
+    assert bound < pca  # PPCA is the maximum-likelihood linear Gaussian model
+    assert pca - bound < 0.05
+
+
+def test_importance_weighting_tightens_the_bound():
+    """On average: ELBO = one-sample bound < 8 samples < 256 samples."""
+    rng = np.random.RandomState(0)
+    X = np.tanh(rng.normal(size=(2000, 2)) @ rng.normal(size=(2, 5)) * 2)
+    X += 0.1 * rng.normal(size=X.shape)
+    vae = tiny().fit(X)  # three epochs: a loose posterior, a visible gap
+    elbo = vae.elbo(X).mean()
+    bounds = [vae.score_samples(X, n_importance_samples=k).mean() for k in (1, 8, 256)]
+    assert abs(elbo - bounds[0]) < 0.02  # K=1 is one draw of the ELBO
+    assert bounds[0] + 0.03 < bounds[1] < bounds[2]
+
+
+def test_scores_are_deterministic_and_per_row(linear_vae, ppca_data):
+    X = ppca_data[:50]
+    scores = linear_vae.score_samples(X)
+    np.testing.assert_array_equal(scores, linear_vae.score_samples(X))
+    single = [linear_vae.score_samples(X[i : i + 1])[0] for i in (0, 17, 49)]
+    np.testing.assert_allclose(single, scores[[0, 17, 49]], rtol=1e-12)
+    np.testing.assert_allclose(
+        linear_vae.score_samples(X[::-1])[::-1], scores, rtol=1e-12
+    )
+    assert scores.dtype == np.float64
+
+
+def test_row_noise_is_standard_normal_and_row_specific():
+    X = np.random.RandomState(0).normal(size=(4000, 3))
+    eps = row_seeded_normal(X, 5)
+    assert eps.shape == (4000, 5)
+    assert abs(eps.mean()) < 0.02 and abs(eps.std() - 1) < 0.02
+    np.testing.assert_array_equal(eps[10], row_seeded_normal(X[10:11], 5)[0])
+    assert np.corrcoef(eps[:, 0], eps[:, 1])[0, 1] < 0.05
+    # -0.0 and 0.0 are the same value, so they get the same draws
+    np.testing.assert_array_equal(
+        row_seeded_normal(np.array([[0.0]]), 3),
+        row_seeded_normal(np.array([[-0.0]]), 3),
+    )
+
+
+def test_likelihood_is_a_density_of_the_data_as_given(ppca_data):
+    """Scaling the data by c moves the log-density by -d log c.
+
+    The encoded data are the same, so the models are the same up to
+    rounding; the importance draws, seeded by the encoded rows' bytes, differ
+    slightly, so means over rows are compared.
+    """
+    X = ppca_data[:1000]
+    a = tiny().fit(X)
+    b = tiny().fit(10.0 * X)
+    shift = X.shape[1] * np.log(10.0)
+    k = {"n_importance_samples": 256}
+    assert (
+        abs(
+            b.score_samples(10.0 * X, **k).mean()
+            - (a.score_samples(X, **k).mean() - shift)
+        )
+        < 0.01
+    )
+
+
+def test_pipeline_likelihood_and_samples_in_the_original_space(ppca_data):
+    X = ppca_data[:300]
+    pipe = make_generative_pipeline(StandardScaler(), tiny()).fit(X)
+    scaler, vae = pipe.steps[0][1], pipe.steps[-1][1]
+    manual = vae.score_samples(scaler.transform(X)) - np.log(scaler.scale_).sum()
+    np.testing.assert_allclose(pipe.score_samples(X), manual, rtol=1e-12)
+    np.testing.assert_allclose(
+        pipe.sample(5, random_state=3),
+        scaler.inverse_transform(vae.sample(5, random_state=3)),
+    )
+
+
+# ------------------------------------------------------------ mixed tables
+
+
+def test_mixed_frame_samples_keep_columns_dtypes_and_categories(mixed_frame):
+    vae = tiny(max_epochs=5).fit(mixed_frame)
+    samples = vae.sample(200, random_state=0)
+    assert isinstance(samples, pd.DataFrame)
+    assert list(samples.columns) == list(mixed_frame.columns)
+    pd.testing.assert_series_equal(samples.dtypes, mixed_frame.dtypes)
+    assert samples["group"].cat.categories.tolist() == ["a", "b", "c", "d"]
+    assert set(samples["city"]) <= {"x", "y"}
+    assert samples["member"].dtype == bool
+    scores = vae.score_samples(mixed_frame)
+    assert scores.shape == (len(mixed_frame),) and np.all(np.isfinite(scores))
+    assert vae.transform(mixed_frame).shape == (len(mixed_frame), 2)
+    decoded = vae.inverse_transform(vae.transform(mixed_frame.head(3)))
+    pd.testing.assert_series_equal(decoded.dtypes, mixed_frame.dtypes)
+
+
+def test_discrete_columns_contribute_probabilities(mixed_frame):
+    """A decoder's categorical block sums to one over the levels."""
+    vae = tiny().fit(mixed_frame[["group"]])
+    levels = pd.DataFrame(
+        {"group": pd.Categorical(["a", "b", "c", "d"], categories=list("abcd"))}
+    )
+    total = np.exp(vae.score_samples(levels, n_importance_samples=2000)).sum()
+    assert 0.97 < total <= 1.0 + 1e-9
+
+
+def test_unseen_category_and_missing_values_are_clear_errors(mixed_frame):
+    vae = tiny().fit(mixed_frame)
+    bad = mixed_frame.head(3).copy()
+    bad["city"] = ["x", "z", "y"]
+    with pytest.raises(ValueError, match="categories not seen in fit"):
+        vae.score_samples(bad)
+    bad = mixed_frame.head(3).copy()
+    bad.loc[1, "income"] = np.nan
+    with pytest.raises(ValueError, match="missing values"):
+        vae.score_samples(bad)
+
+
+# -------------------------------------------------------------- conditional
+
+
+@pytest.fixture(scope="module")
+def two_classes():
+    rng = np.random.RandomState(0)
+    y = np.repeat(["low", "high"], 300)
+    means = np.where(y[:, None] == "high", [4.0, -2.0], [-1.0, 1.0])
+    return means + rng.normal(size=(600, 2)), y
+
+
+def test_conditional_samples_follow_the_class_means(two_classes):
+    X, y = two_classes
+    vae = VAE(hidden_layer_sizes=(16,), max_epochs=40, lr=5e-3, random_state=0)
+    vae.fit(X, y)
+    Xs, ys = vae.sample(2000, y="high", random_state=0)
+    assert set(ys) == {"high"}
+    np.testing.assert_allclose(Xs.mean(axis=0), [4.0, -2.0], atol=0.3)
+    Xs, ys = vae.sample(2000, random_state=1)
+    assert abs((ys == "low").mean() - 0.5) < 0.05
+    np.testing.assert_allclose(Xs[ys == "low"].mean(axis=0), [-1.0, 1.0], atol=0.3)
+    assert (vae.predict(X) == y).mean() > 0.95
+    proba = vae.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert list(vae.classes_) == ["high", "low"]
+
+
+def test_conditional_scores_transform_and_elbo(two_classes):
+    X, y = two_classes
+    vae = tiny().fit(X, y)
+    joint = vae.score_samples(X[:5], y[:5])
+    marginal = vae.score_samples(X[:5])
+    assert np.all(joint <= marginal + 1e-12)
+    assert vae.transform(X[:5], y[:5]).shape == (5, 2)
+    assert vae.transform(X[:5]).shape == (5, 2)  # under the class posterior
+    assert vae.elbo(X[:5], y[:5]).shape == (5,)
+    with pytest.raises(ValueError, match="needs y"):
+        vae.elbo(X[:5])
+    with pytest.raises(ValueError, match="needs y"):
+        vae.inverse_transform(np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="not seen in fit"):
+        vae.sample(2, y="medium")
+
+
+# ----------------------------------------------------------------- training
+
+
+def test_same_random_state_same_model_and_global_rng_untouched(ppca_data):
+    X = ppca_data[:200]
+    torch.manual_seed(123)
+    before = torch.rand(3)
+    torch.manual_seed(123)
+    a = tiny(random_state=7).fit(X)
+    after = torch.rand(3)
+    torch.testing.assert_close(before, after)  # fit used a forked generator
+    b = tiny(random_state=7).fit(X)
+    np.testing.assert_array_equal(a.score_samples(X), b.score_samples(X))
+    np.testing.assert_array_equal(
+        a.sample(4, random_state=0), b.sample(4, random_state=0)
+    )
+    c = tiny(random_state=8).fit(X)
+    assert not np.array_equal(a.score_samples(X), c.score_samples(X))
+
+
+def test_history_callbacks_and_early_stopping(ppca_data):
+    X = ppca_data[:300]
+
+    class CountEpochs(Callback):
+        def initialize(self):
+            self.epochs = 0
+            return self
+
+        def on_epoch_end(self, net, **kwargs):
+            self.epochs += 1
+
+    counter = CountEpochs()
+    vae = tiny(max_epochs=4, callbacks=[counter]).fit(X)
+    assert len(vae.net_.history) == 4 and counter.epochs == 4
+    assert vae.module_ is vae.net_.module_
+    losses = vae.net_.history[:, "train_loss"]
+    assert losses[-1] < losses[0]
+
+    stopped = tiny(
+        max_epochs=200, lr=0.05, early_stopping=True, n_iter_no_change=2
+    ).fit(X)
+    assert len(stopped.net_.history) < 200
+    assert "valid_loss" in stopped.net_.history[-1]
+
+
+def test_verbose_prints_the_epoch_log(ppca_data, capsys):
+    tiny(max_epochs=2, verbose=1).fit(ppca_data[:100])
+    out = capsys.readouterr().out
+    assert "train_loss" in out and "epoch" in out
+
+
+def test_diverging_training_stops_with_a_clear_error(ppca_data):
+    vae = tiny(optimizer="sgd", lr=1e12, max_epochs=20)
+    with pytest.raises(NonFiniteLossError, match=r"diverged.*in epoch \d+"):
+        vae.fit(ppca_data[:300])
+    assert not hasattr(vae, "net_")
+
+
+def test_failed_refit_keeps_the_fitted_model(ppca_data):
+    vae = tiny().fit(ppca_data[:100])
+    scores = vae.score_samples(ppca_data[:10])
+    bad = ppca_data[:100].copy()
+    bad[3, 1] = np.nan
+    with pytest.raises(ValueError, match=r"NaN|missing"):
+        vae.fit(bad)
+    np.testing.assert_array_equal(vae.score_samples(ppca_data[:10]), scores)
+
+
+def test_errors_before_fit_and_on_bad_shapes(ppca_data):
+    with pytest.raises(NotFittedError):
+        VAE().score_samples(ppca_data)
+    with pytest.raises(NotFittedError):
+        VAE().sample(2)
+    vae = tiny().fit(ppca_data[:100])
+    with pytest.raises(ValueError, match="5 features"):
+        vae.score_samples(ppca_data[:10, :3])
+    with pytest.raises(ValueError, match=r"shape \(n_samples, 2\)"):
+        vae.inverse_transform(np.zeros((3, 4)))
+    with pytest.raises(ValueError, match="fitted without y"):
+        vae.sample(2, y=[0, 1])
+    with pytest.raises(ValueError, match="latent_dim"):
+        VAE(latent_dim=0).fit(ppca_data)
+
+
+def test_import_does_not_load_torch():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, skgen.neural, skgen.tabular; "
+        "assert 'torch' not in sys.modules and 'skorch' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_training_on_cuda_scores_and_persists_on_the_cpu(ppca_data):
+    import pickle
+
+    X = ppca_data[:200]
+    vae = tiny(device="cuda").fit(X)
+    assert next(vae.module_.parameters()).device.type == "cuda"
+    loaded = pickle.loads(pickle.dumps(vae))
+    np.testing.assert_allclose(loaded.score_samples(X), vae.score_samples(X))
+    assert loaded.device == "cuda" and loaded.sample(3, random_state=0).shape == (3, 5)
