@@ -390,24 +390,39 @@ _CHECKS = (
 )
 
 
+def _representations(estimator):
+    """The representations to check: the estimator's own, and DataFrames too
+    for a tabular model whose sklearn tags say it takes categorical input."""
+    representation = get_generative_tags(estimator).representation
+    if (
+        representation == "tabular"
+        and estimator.__sklearn_tags__().input_tags.categorical
+    ):
+        return [representation, "dataframe"]
+    return [representation]
+
+
 def _yield_checks(estimator):
+    """Yield ``(check, conditional, representation)`` for an estimator."""
     tags = get_generative_tags(estimator)
-    X, y = make_check_data(tags.representation)
     modes = (False, True) if tags.conditional else (False,)
-    for conditional in modes:
-        for check in _CHECKS:
-            if conditional and check is check_bad_input:
-                continue  # labels do not change input validation
-            yield (
-                partial(
-                    check,
-                    X=X,
-                    y=y,
-                    conditional=conditional,
-                    representation=tags.representation,
-                ),
-                conditional,
-            )
+    for representation in _representations(estimator):
+        X, y = make_check_data(representation)
+        for conditional in modes:
+            for check in _CHECKS:
+                if conditional and check is check_bad_input:
+                    continue  # labels do not change input validation
+                yield (
+                    partial(
+                        check,
+                        X=X,
+                        y=y,
+                        conditional=conditional,
+                        representation=representation,
+                    ),
+                    conditional,
+                    representation,
+                )
 
 
 def check_generative_estimator(estimator):
@@ -422,7 +437,8 @@ def check_generative_estimator(estimator):
     ``cross_val_score`` and ``GridSearchCV`` with default scoring; clear
     errors for bad input (NaN, empty, wrong type, wrong width) that leave a
     fitted model unchanged. Models that accept class labels run the checks
-    both without and with ``y``.
+    both without and with ``y``; tabular models whose sklearn tags accept
+    categorical input run them on arrays and on mixed-type DataFrames.
 
     Parameters
     ----------
@@ -434,12 +450,14 @@ def check_generative_estimator(estimator):
     AssertionError
         From the first check that fails, naming it.
     """
-    for check, conditional in _yield_checks(estimator):
+    for check, conditional, representation in _yield_checks(estimator):
         try:
             check(estimator)
         except AssertionError as exc:
             mode = "with y" if conditional else "without y"
-            raise AssertionError(f"{check.func.__name__} ({mode}): {exc}") from exc
+            raise AssertionError(
+                f"{check.func.__name__} ({mode}, {representation}): {exc}"
+            ) from exc
 
 
 def parametrize_with_checks(estimators):
@@ -465,8 +483,10 @@ def parametrize_with_checks(estimators):
 
     params, ids = [], []
     for est in estimators:
-        for check, conditional in _yield_checks(est):
+        own = get_generative_tags(est).representation
+        for check, conditional, representation in _yield_checks(est):
             params.append((est, check))
             mode = "-y" if conditional else ""
-            ids.append(f"{est!r}-{check.func.__name__}{mode}")
+            rep = "" if representation == own else f"-{representation}"
+            ids.append(f"{est!r}-{check.func.__name__}{mode}{rep}")
     return pytest.mark.parametrize("estimator, check", params, ids=ids)
