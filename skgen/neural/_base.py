@@ -90,7 +90,7 @@ class NeuralTrainingMixin:
         from skorch.callbacks import EarlyStopping, ProgressBar
         from skorch.dataset import ValidSplit
 
-        from skgen.neural._torch import MeanLoss
+        from skgen.neural._torch import BatchIterator, MeanLoss
 
         callbacks = [("stop_on_non_finite", _stop_on_non_finite())]
         if self.early_stopping:
@@ -116,7 +116,9 @@ class NeuralTrainingMixin:
             lr=self.lr,
             max_epochs=self.max_epochs,
             batch_size=self.batch_size,
+            iterator_train=BatchIterator,
             iterator_train__shuffle=True,
+            iterator_valid=BatchIterator,
             train_split=(
                 ValidSplit(self.validation_fraction, random_state=seed)
                 if self.early_stopping

@@ -111,3 +111,27 @@ class MeanLoss(nn.Module):
 
     def forward(self, y_pred, y_true=None):
         return y_pred.mean()
+
+
+class BatchIterator:
+    """skorch's ``iterator_train``/``iterator_valid``: one index per batch.
+
+    skorch's default ``DataLoader`` asks its ``Dataset`` for each row and
+    collates the rows; for small models that bookkeeping costs as much as
+    the training step. This iterator hands the dataset a whole batch of
+    indices at once (skorch datasets and torch ``Subset`` index with a
+    list). Shuffling draws a permutation from torch's default generator,
+    as ``DataLoader(shuffle=True)`` does.
+    """
+
+    def __init__(self, dataset, batch_size, shuffle=False):
+        self.dataset, self.batch_size, self.shuffle = dataset, batch_size, shuffle
+
+    def __len__(self):
+        return math.ceil(len(self.dataset) / self.batch_size)
+
+    def __iter__(self):
+        n = len(self.dataset)
+        order = torch.randperm(n) if self.shuffle else torch.arange(n)
+        for idx in order.split(self.batch_size):
+            yield self.dataset[idx.tolist()]
