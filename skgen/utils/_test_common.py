@@ -15,6 +15,13 @@ def construct_instances(cls):
     built here; every other class its default instance and, where a
     parameter changes the code path, variants.
     """
+    from sklearn.linear_model import LogisticRegression, Ridge
+
+    from skgen.augment import (
+        AugmentedClassifier,
+        AugmentedRegressor,
+        GenerativeResampler,
+    )
     from skgen.hmm import GMMHMM, CategoricalHMM, GaussianHMM, PoissonHMM
     from skgen.markov import MarkovChain
     from skgen.neural import VAE
@@ -46,6 +53,26 @@ def construct_instances(cls):
             validation_fraction=0.2,
             random_state=0,
         )
+    elif cls is GenerativeResampler:
+        yield GenerativeResampler(_tiny_vae(), random_state=0)
+        yield GenerativeResampler(_tiny_vae(), conditional=False, random_state=0)
+    elif cls is AugmentedClassifier:
+        yield AugmentedClassifier(LogisticRegression(), _tiny_vae(), random_state=0)
+        yield AugmentedClassifier(
+            LogisticRegression(),
+            _tiny_vae(),
+            n_synthetic=0.5,
+            conditional=False,
+            random_state=0,
+        )
+    elif cls is AugmentedRegressor:
+        yield AugmentedRegressor(Ridge(), _tiny_vae(), random_state=0)
     else:
         assert issubclass(cls, BaseEstimator)
         yield cls()
+
+
+def _tiny_vae():
+    from skgen.neural import VAE
+
+    return VAE(hidden_layer_sizes=(8,), max_epochs=2, random_state=0)

@@ -1,0 +1,303 @@
+"""A classifier trained on data augmented by a generator inside ``fit``."""
+
+from functools import partial
+from numbers import Integral, Real
+from typing import ClassVar
+
+import numpy as np
+from imblearn.over_sampling.base import BaseOverSampler
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    MetaEstimatorMixin,
+    _fit_context,
+    clone,
+)
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import (
+    check_classification_targets,
+    type_of_target,
+    unique_labels,
+)
+from sklearn.utils.validation import check_is_fitted, column_or_1d
+
+from skgen.augment._resampler import GenerativeResampler, n_synthetic_strategy
+from skgen.base import fit_atomically
+
+
+def _estimator_has(attr):
+    """Check the fitted ``estimator_`` if there is one, else ``estimator``."""
+
+    def check(self):
+        getattr(getattr(self, "estimator_", self.estimator), attr)
+        return True
+
+    return check
+
+
+#: ``n_synthetic``: an int >= 0 (rows per class) or a float > 0 (fraction).
+N_SYNTHETIC_CONSTRAINTS = [
+    Interval(Integral, 0, None, closed="left"),
+    Interval(Real, 0, None, closed="neither"),
+    None,
+]
+
+
+def check_n_synthetic(n_synthetic):
+    """Reject booleans, which the Integral interval would accept."""
+    if isinstance(n_synthetic, bool):
+        raise TypeError(
+            f"n_synthetic must be an int >= 0 or a float > 0; got {n_synthetic!r}."
+        )
+
+
+class AugmentedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+    """A classifier fitted on its training data plus generated rows.
+
+    ``fit`` resamples the training data with a :class:`GenerativeResampler`
+    (the generator is fitted on the training rows only) and fits a clone of
+    ``estimator`` on the result; ``predict``, ``predict_proba``,
+    ``decision_function`` and ``score`` use that fitted estimator on the
+    data as given. Augmentation happens only in ``fit``, so
+    ``cross_val_score``, ``GridSearchCV`` and a plain sklearn ``Pipeline``
+    never see synthetic rows in a test fold, and the generator never sees a
+    test row.
+
+    Parameters
+    ----------
+    estimator : classifier
+        The classifier to train, cloned in ``fit``. For a mixed-type
+        DataFrame, a pipeline that encodes it (a ``ColumnTransformer``).
+    generator : estimator with ``fit`` and ``sample``
+        The generator of tables, as in :class:`GenerativeResampler`.
+    sampling_strategy : float, str, dict or callable, default="auto"
+        How many rows each class has after augmentation, with
+        imbalanced-learn's meaning (see :class:`GenerativeResampler`);
+        "auto" balances every class to the majority class.
+    n_synthetic : int, float or None, default=None
+        Add rows to every class instead of balancing: an int adds that many
+        synthetic rows to each class; a float adds that fraction of each
+        class's own size (0.5: every class grows by half, rounded). With
+        ``n_synthetic`` set, ``sampling_strategy`` must stay "auto" (its
+        default), since both would set the number of rows; anything else
+        raises a ValueError.
+    conditional : "auto" or bool, default="auto"
+        One conditional generator (True) or one per class (False); "auto"
+        follows the generator's skgen tags. See :class:`GenerativeResampler`.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the generator(s) and the draws (see
+        :class:`GenerativeResampler`); the estimator keeps its own
+        ``random_state``.
+
+    Attributes
+    ----------
+    estimator_ : classifier
+        The clone of ``estimator`` fitted on the augmented data.
+    resampler_ : GenerativeResampler
+        The fitted resampler: ``resampler_.generator_`` (conditional) or
+        ``resampler_.generators_`` (per class) hold the fitted generators.
+    classes_ : ndarray of shape (n_classes,)
+        The class labels.
+    n_synthetic_ : int
+        Number of synthetic rows the estimator was trained on.
+    n_features_in_ : int
+        Number of columns of ``X``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names, when ``X`` is a DataFrame with string column names.
+
+    See Also
+    --------
+    GenerativeResampler : The sampler, for an ``imblearn.pipeline.Pipeline``.
+    AugmentedRegressor : The same idea for regression.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.model_selection import cross_val_score
+    >>> from skgen.augment import AugmentedClassifier
+    >>> from skgen.neural import VAE
+    >>> X, y = make_classification(n_samples=200, weights=[0.9], random_state=0)
+    >>> clf = AugmentedClassifier(
+    ...     LogisticRegression(),
+    ...     VAE(hidden_layer_sizes=(16,), max_epochs=5),
+    ...     random_state=0,
+    ... ).fit(X, y)
+    >>> clf.n_synthetic_, clf.predict(X[:3]).shape
+    (160, (3,))
+    >>> scores = cross_val_score(clf, X, y, cv=3, scoring="balanced_accuracy")
+    >>> scores.shape
+    (3,)
+    """
+
+    _parameter_constraints: ClassVar[dict] = {
+        "estimator": [HasMethods(["fit", "predict"])],
+        "generator": [HasMethods(["fit", "sample"])],
+        "sampling_strategy": BaseOverSampler._parameter_constraints[
+            "sampling_strategy"
+        ],
+        "n_synthetic": N_SYNTHETIC_CONSTRAINTS,
+        "conditional": [StrOptions({"auto"}), "boolean"],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        generator,
+        *,
+        sampling_strategy="auto",
+        n_synthetic=None,
+        conditional="auto",
+        random_state=None,
+    ):
+        self.estimator = estimator
+        self.generator = generator
+        self.sampling_strategy = sampling_strategy
+        self.n_synthetic = n_synthetic
+        self.conditional = conditional
+        self.random_state = random_state
+
+    def _strategy(self):
+        if self.n_synthetic is None:
+            return self.sampling_strategy
+        check_n_synthetic(self.n_synthetic)
+        if not (
+            isinstance(self.sampling_strategy, str) and self.sampling_strategy == "auto"
+        ):
+            raise ValueError(
+                "n_synthetic and sampling_strategy both set how many rows to "
+                f"add; got n_synthetic={self.n_synthetic!r} and "
+                f"sampling_strategy={self.sampling_strategy!r}. Leave "
+                "sampling_strategy='auto' when n_synthetic is set, or set "
+                "n_synthetic=None."
+            )
+        return partial(n_synthetic_strategy, n_synthetic=self.n_synthetic)
+
+    @fit_atomically
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y):
+        """Augment the training data, then fit a clone of ``estimator``.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Training rows.
+        y : array-like of shape (n_samples,)
+            Class labels.
+
+        Returns
+        -------
+        self : AugmentedClassifier
+        """
+        strategy = self._strategy()
+        check_classification_targets(y)
+        if type_of_target(y) not in ("binary", "multiclass"):
+            raise ValueError(
+                "Multilabel and multioutput targets are not supported: "
+                f"y must be binary or multiclass; got {type_of_target(y)!r}."
+            )
+        if np.asarray(y).ndim == 2:  # a column vector
+            y = column_or_1d(y, warn=True)
+        resampler = GenerativeResampler(
+            self.generator,
+            sampling_strategy=strategy,
+            conditional=self.conditional,
+            random_state=self.random_state,
+        )
+        X_res, y_res = resampler.fit_resample(X, y)
+        self.estimator_ = clone(self.estimator).fit(X_res, y_res)
+        self.resampler_ = resampler
+        classes = getattr(self.estimator_, "classes_", None)
+        self.classes_ = unique_labels(y_res) if classes is None else classes
+        self.n_synthetic_ = int(sum(resampler.sampling_strategy_.values()))
+        self.n_features_in_ = resampler.n_features_in_
+        if hasattr(resampler, "feature_names_in_"):
+            self.feature_names_in_ = resampler.feature_names_in_
+        return self
+
+    @available_if(_estimator_has("predict"))
+    def predict(self, X):
+        """Predict classes with the fitted estimator.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        check_is_fitted(self)
+        return self.estimator_.predict(X)
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_proba(self, X):
+        """Class probabilities from the fitted estimator.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        check_is_fitted(self)
+        return self.estimator_.predict_proba(X)
+
+    @available_if(_estimator_has("predict_log_proba"))
+    def predict_log_proba(self, X):
+        """Log class probabilities from the fitted estimator.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        check_is_fitted(self)
+        return self.estimator_.predict_log_proba(X)
+
+    @available_if(_estimator_has("decision_function"))
+    def decision_function(self, X):
+        """Decision function of the fitted estimator.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+        """
+        check_is_fitted(self)
+        return self.estimator_.decision_function(X)
+
+    @available_if(_estimator_has("score"))
+    def score(self, X, y, sample_weight=None):
+        """Score of the fitted estimator (accuracy for sklearn classifiers).
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        score : float
+        """
+        check_is_fitted(self)
+        if sample_weight is None:
+            return self.estimator_.score(X, y)
+        return self.estimator_.score(X, y, sample_weight=sample_weight)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        tags.input_tags.allow_nan = False
+        return tags
