@@ -236,8 +236,9 @@ class GenerativeResampler(BaseOverSampler):
             count = dict(zip(classes.tolist(), counts.tolist(), strict=True))
             for cls in targets:
                 if count[cls] < 2:
+                    label = cls.item() if isinstance(cls, np.generic) else cls
                     raise ValueError(
-                        f"Class {cls!r} has {count[cls]} row; fitting a "
+                        f"Class {label!r} has {count[cls]} row; fitting a "
                         "generator on one class needs at least 2 rows. Use "
                         "conditional=True with a conditional generator, or "
                         "leave the class out of sampling_strategy."
