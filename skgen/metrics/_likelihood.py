@@ -1,0 +1,182 @@
+"""Likelihood units: cross-entropy, perplexity and bits per dimension.
+
+All three take the per-sample log-likelihoods in nats that ``score_samples``
+returns and differ only in what they divide by and the unit.
+"""
+
+import math
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.utils._param_validation import Interval, validate_params
+
+from skgen.metrics._validation import check_values
+
+
+def _per_sample_counts(counts, n_samples, name):
+    """Per-sample counts: a scalar is broadcast, an array must match."""
+    counts = check_values(counts, name)
+    if counts.shape[0] == 1 and n_samples != 1:
+        counts = np.full(n_samples, counts[0])
+    if counts.shape[0] != n_samples:
+        raise ValueError(
+            f"{name} must be a number or have one entry per log-likelihood "
+            f"({n_samples}); got {counts.shape[0]} entries."
+        )
+    if (counts < 0).any():
+        raise ValueError(
+            f"{name} must be >= 0; got {counts[counts < 0][0]} at "
+            f"{np.flatnonzero(counts < 0)[:10].tolist()}."
+        )
+    if counts.sum() <= 0:
+        raise ValueError(f"{name} must add up to more than 0; got {counts.sum()}.")
+    return counts
+
+
+def _nats_per_unit(log_likelihood, counts, name):
+    ll = check_values(log_likelihood, "log_likelihood", allow_neg_inf=True)
+    if counts is None:
+        return float(-ll.mean())
+    counts = _per_sample_counts(counts, ll.shape[0], name)
+    return float(-ll.sum() / counts.sum())
+
+
+@validate_params(
+    {
+        "log_likelihood": ["array-like", Real],
+        "n_tokens": ["array-like", Interval(Real, 0, None, closed="neither"), None],
+    },
+    prefer_skip_nested_validation=True,
+)
+def cross_entropy(log_likelihood, n_tokens=None):
+    """Cross-entropy in nats: per sample, or per token when counts are given.
+
+    Parameters
+    ----------
+    log_likelihood : array-like of shape (n_samples,) or float
+        Log-likelihood of each sample in nats, as returned by
+        ``score_samples``. ``-inf`` (a sample of probability 0) gives an
+        infinite cross-entropy; NaN and ``+inf`` are errors.
+    n_tokens : array-like of shape (n_samples,), float or None, default=None
+        Number of tokens (predicted symbols, time steps, dimensions) each
+        log-likelihood covers; a number means every sample has that many.
+        None gives the mean negative log-likelihood per sample.
+
+    Returns
+    -------
+    cross_entropy : float
+        ``-mean(log_likelihood)`` without ``n_tokens``, otherwise
+        ``-sum(log_likelihood) / sum(n_tokens)``: total nats over total
+        tokens, so long sequences weigh more than short ones.
+
+    See Also
+    --------
+    perplexity : ``exp`` of the per-token cross-entropy.
+    bits_per_dim : The per-dimension cross-entropy in bits.
+
+    Examples
+    --------
+    >>> from skgen.metrics import cross_entropy
+    >>> cross_entropy([-2.0, -4.0])
+    3.0
+    >>> cross_entropy([-2.0, -4.0], n_tokens=[1, 3])
+    1.5
+    """
+    return _nats_per_unit(log_likelihood, n_tokens, "n_tokens")
+
+
+@validate_params(
+    {
+        "log_likelihood": ["array-like", Real],
+        "n_tokens": ["array-like", Interval(Real, 0, None, closed="neither")],
+    },
+    prefer_skip_nested_validation=True,
+)
+def perplexity(log_likelihood, n_tokens):
+    """Per-token perplexity ``exp(-total log-likelihood / total tokens)``.
+
+    Parameters
+    ----------
+    log_likelihood : array-like of shape (n_samples,) or float
+        Log-likelihood of each sequence in nats (the sum over its tokens),
+        as returned by ``score_samples`` of a sequence model.
+    n_tokens : array-like of shape (n_samples,) or float
+        Number of tokens each log-likelihood covers; a number means every
+        sequence has that many. Count every event the model predicts:
+        for :class:`~skgen.markov.MarkovChain`, which also predicts one end
+        symbol per sequence, that is ``len(seq) + 1``; for the HMMs, which
+        do not model the length, it is ``len(seq)``. With these counts the
+        function equals the models' own ``perplexity`` methods.
+
+    Returns
+    -------
+    perplexity : float
+        ``exp(sum(-log_likelihood) / sum(n_tokens))``, in ``[1, inf]`` for
+        discrete models: the effective number of equally likely choices per
+        token.
+
+    See Also
+    --------
+    cross_entropy : Its logarithm, in nats.
+    skgen.markov.MarkovChain.perplexity : The same figure from a fitted chain.
+
+    Examples
+    --------
+    >>> import math
+    >>> from skgen.markov import MarkovChain
+    >>> from skgen.metrics import perplexity
+    >>> X = [[0, 1, 2, 1], [2, 1, 0], [0, 0, 1, 2, 2]]
+    >>> chain = MarkovChain(order=1).fit(X)
+    >>> lengths = [len(seq) for seq in X]
+    >>> ppl = perplexity(chain.score_samples(X), [n + 1 for n in lengths])
+    >>> bool(abs(ppl - chain.perplexity(X)) < 1e-12)
+    True
+    >>> perplexity([-3 * math.log(4)], 3)  # 3 uniform choices among 4 symbols
+    4.0
+    """
+    with np.errstate(over="ignore"):
+        return float(np.exp(_nats_per_unit(log_likelihood, n_tokens, "n_tokens")))
+
+
+@validate_params(
+    {
+        "log_likelihood": ["array-like", Real],
+        "n_dims": ["array-like", Interval(Integral, 1, None, closed="left")],
+    },
+    prefer_skip_nested_validation=True,
+)
+def bits_per_dim(log_likelihood, n_dims):
+    """Negative log-likelihood per dimension, in bits.
+
+    Parameters
+    ----------
+    log_likelihood : array-like of shape (n_samples,) or float
+        Log-likelihood (or density) of each sample in nats, as returned by
+        ``score_samples``.
+    n_dims : int or array-like of shape (n_samples,)
+        Number of dimensions of each sample (``n_features`` for tabular
+        data); an array gives one count per sample (sequences of different
+        lengths).
+
+    Returns
+    -------
+    bits_per_dim : float
+        ``-mean(log_likelihood) / (n_dims * ln 2)`` for an int ``n_dims``,
+        ``-sum(log_likelihood) / (sum(n_dims) * ln 2)`` for an array.
+
+    Notes
+    -----
+    For continuous data the value depends on the units of the data (a
+    density changes under rescaling) and can be negative. Image papers add
+    the discretisation term (``log 256`` per dimension for 8-bit pixels
+    rescaled to [0, 1]) before converting; this function does not, so apply
+    it to the log-likelihood yourself when comparing with them.
+
+    Examples
+    --------
+    >>> import math
+    >>> from skgen.metrics import bits_per_dim
+    >>> bits_per_dim([-8 * math.log(2), -8 * math.log(2)], n_dims=4)
+    2.0
+    """
+    return _nats_per_unit(log_likelihood, n_dims, "n_dims") / math.log(2)

@@ -1,0 +1,134 @@
+"""Input checks shared by the metrics: one way to turn samples into matrices.
+
+Every sample-based metric calls :func:`check_samples`, so every metric treats
+arrays, numeric DataFrames and mixed-type DataFrames the same way:
+
+- a numeric array is used as given (its scale matters to distances);
+- when the reference input is a DataFrame, a
+  :class:`~skgen.tabular.TabularEncoder` is fitted on the reference (real)
+  rows and transforms every input: numeric columns are standardised with the
+  reference mean and standard deviation, bool and two-level columns become
+  0/1, other categorical columns become one-hot blocks.
+"""
+
+from numbers import Real
+
+import numpy as np
+import pandas as pd
+from sklearn.utils import check_array
+
+from skgen.tabular import TabularEncoder
+
+
+def _named(exc, name):
+    """Prefix an error message with the argument it is about, once."""
+    message = str(exc)
+    if name in message:
+        return message
+    return f"{name}: {message}"
+
+
+def _as_matrix(X, name, caller):
+    try:
+        return check_array(
+            X,
+            dtype=np.float64,
+            ensure_all_finite=True,
+            input_name=name,
+            estimator=caller,
+        )
+    except ValueError as exc:
+        message = _named(exc, name)
+        if "convert" in message and "float" in message:
+            message += (
+                " Pass a DataFrame to compare samples with non-numeric columns;"
+                " it is encoded with a TabularEncoder fitted on the real rows."
+            )
+        raise ValueError(message) from None
+
+
+def check_samples(*arrays, names, caller, fit_on=(0,), min_samples=1):
+    """Validate samples and return them as float64 matrices of one width.
+
+    Parameters
+    ----------
+    *arrays : array-like or DataFrame
+        The samples to compare, reference (real) first.
+    names : tuple of str
+        The argument name of each array, for error messages.
+    caller : str
+        The public function, for error messages.
+    fit_on : tuple of int, default=(0,)
+        Which arrays the :class:`TabularEncoder` is fitted on (their rows
+        concatenated) when the first array is a DataFrame.
+    min_samples : int, default=1
+        The fewest rows each array must have.
+
+    Returns
+    -------
+    matrices : list of ndarray of shape (n_samples_i, n_features)
+    """
+    if isinstance(arrays[0], pd.DataFrame):
+        reference = [arrays[i] for i in fit_on]
+        reference = reference[0] if len(reference) == 1 else pd.concat(reference)
+        try:
+            encoder = TabularEncoder().fit(reference)
+        except ValueError as exc:
+            which = " and ".join(names[i] for i in fit_on)
+            raise ValueError(_named(exc, which)) from None
+        out = []
+        for X, name in zip(arrays, names, strict=True):
+            if isinstance(X, pd.DataFrame) and X.shape[0] == 0:
+                raise ValueError(
+                    f"{name} must have at least {min_samples} sample(s); got 0 "
+                    f"(shape={X.shape}) in {caller}."
+                )
+            try:
+                out.append(encoder.transform(X))
+            except ValueError as exc:
+                raise ValueError(_named(exc, name)) from None
+    else:
+        out = [
+            _as_matrix(X, name, caller) for X, name in zip(arrays, names, strict=True)
+        ]
+    width = out[0].shape[1]
+    for M, name in zip(out, names, strict=True):
+        if M.shape[0] < min_samples:
+            raise ValueError(
+                f"{name} must have at least {min_samples} sample(s); got "
+                f"{M.shape[0]} in {caller}."
+            )
+        if M.shape[1] != width:
+            raise ValueError(
+                f"{name} has {M.shape[1]} features, but {names[0]} has {width}; "
+                "the samples must have the same columns."
+            )
+    return out
+
+
+def check_values(values, name, *, allow_neg_inf=False):
+    """A 1-D float array of finite values (``-inf`` allowed if asked)."""
+    if isinstance(values, Real) and not isinstance(values, bool):
+        values = np.array([values], dtype=np.float64)
+    try:
+        values = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must hold numbers; got {exc}.") from None
+    if values.ndim != 1:
+        raise ValueError(
+            f"{name} must be a number or a 1-D array; got an array of shape "
+            f"{values.shape}."
+        )
+    if values.shape[0] == 0:
+        raise ValueError(f"{name} must not be empty; got an array of shape (0,).")
+    if np.isnan(values).any():
+        raise ValueError(
+            f"{name} contains NaN at {np.flatnonzero(np.isnan(values))[:10].tolist()}."
+        )
+    bad = np.isposinf(values) if allow_neg_inf else ~np.isfinite(values)
+    if bad.any():
+        raise ValueError(
+            f"{name} must be finite{' or -inf' if allow_neg_inf else ''}; got "
+            f"{values[bad][0]} at {np.flatnonzero(bad)[:10].tolist()}."
+        )
+    return values
