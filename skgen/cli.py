@@ -3,6 +3,14 @@
 ``skgen leaderboard`` compares generative models on a dataset by K-fold
 cross-validated held-out log-likelihood and prints a table, then a few
 samples from the best model.
+
+Datasets: ``text`` (Markov chains on the embedded corpus or a file),
+``sequences`` (hidden Markov models on synthetic HMM data) and ``digits``
+(density models of tables: skgen's VAE beside scikit-learn's
+GaussianMixture, KernelDensity, PCA and FactorAnalysis on sklearn's
+``load_digits``, dequantized by adding U[0, 1) noise to the integer pixel
+values, seeded by ``--random-state``, and left unscaled, so that every
+log-likelihood is a density of the dequantized pixels).
 """
 
 import argparse
@@ -24,8 +32,9 @@ class Dataset:
     """Data for the leaderboard and how to read its models' results.
 
     ``count_steps(model, X)`` counts the steps each model predicts (tokens
-    plus end symbols for text, time steps for sequences); ``show(sample)``
-    renders one sample as a line.
+    plus end symbols for text, time steps for sequences, pixels for
+    digits); ``show(sample)`` renders one sample as a line, or
+    ``render(samples)`` renders them all as a block of text.
     """
 
     name: str
@@ -33,6 +42,7 @@ class Dataset:
     count_steps: object
     show: object
     note: str = ""
+    render: object = None
 
 
 @dataclass
@@ -108,6 +118,150 @@ def _sequence_dataset(args):
     )
 
 
+#: Digit images have 17 grey levels (0 to 16); dequantized pixels lie in
+#: [0, 17).
+_DIGIT_LEVELS = 17
+_DIGIT_RAMP = " .:-=+*#%@"
+
+
+def digits_data(random_state=0, n_rows=None):
+    """sklearn's 8x8 digit images as a dequantized float table.
+
+    Each row is one image (64 pixels, integer grey levels 0 to 16) plus
+    noise drawn from U[0, 1) per pixel, so that a density on the result is
+    a valid model of the integer data (its log-likelihood lower-bounds the
+    discrete log-probability of the original pixels). Pixels are left
+    unscaled: log-likelihoods are densities of the dequantized pixels.
+    Always-zero pixels become U[0, 1) noise, so no column is constant.
+
+    Parameters
+    ----------
+    random_state : int, default=0
+        Seeds the noise and the choice of rows.
+    n_rows : int, default=None
+        A random subset of this many rows; all 1797 when None.
+
+    Returns
+    -------
+    X : ndarray of shape (n_rows, 64), float64
+    """
+    from sklearn.datasets import load_digits
+
+    rng = np.random.RandomState(random_state)
+    X = load_digits().data
+    X = X + rng.uniform(size=X.shape)
+    if n_rows is not None and n_rows < len(X):
+        X = X[np.sort(rng.choice(len(X), n_rows, replace=False))]
+    return X
+
+
+def _render_digits(samples, per_line=4):
+    """Sampled rows as 8x8 images in ASCII art, side by side."""
+    samples = np.asarray(samples, dtype=float).reshape(-1, 8, 8)
+    top = len(_DIGIT_RAMP) - 1
+    levels = np.clip(samples / _DIGIT_LEVELS * len(_DIGIT_RAMP), 0, top)
+    levels = np.nan_to_num(levels).astype(int)
+    blocks = []
+    for start in range(0, len(samples), per_line):
+        chunk = levels[start : start + per_line]
+        head = "  ".join(f"{start + i + 1}.".ljust(16) for i in range(len(chunk)))
+        rows = [
+            "  ".join("".join(2 * _DIGIT_RAMP[v] for v in img[r]) for img in chunk)
+            for r in range(8)
+        ]
+        blocks.append("\n".join(["  " + head.rstrip(), *("  " + r for r in rows)]))
+    return "\n".join(blocks)
+
+
+def _digits_dataset(args):
+    X = digits_data(args.random_state, args.n_rows)
+    return Dataset(
+        f"sklearn digits (load_digits): {len(X)} images of 8x8 = 64 pixels, "
+        "grey levels 0-16 dequantized with U[0,1) noise "
+        f"(random_state={args.random_state}), unscaled",
+        X,
+        lambda model, X: X.size,
+        lambda s: np.array2string(np.round(s, 1), max_line_width=200),
+        "A step is one pixel: nats/step and bits/step are nats and bits per "
+        "pixel (per dimension) of the dequantized pixel density.",
+        _render_digits,
+    )
+
+
+def digits_candidates(
+    *,
+    n_components=(5, 20, 60),
+    bandwidths=(1.0, 2.0),
+    pca_components=(30, 60),
+    max_epochs=300,
+    random_state=0,
+):
+    """(name, estimator) pairs that the digits leaderboard compares.
+
+    skgen's VAE, and scikit-learn's density models: GaussianMixture with
+    diagonal covariances (``n_components`` each) and full covariances
+    (those of ``n_components`` up to 10), KernelDensity (Gaussian kernel,
+    ``bandwidths``), PCA (probabilistic PCA, ``pca_components``) and
+    FactorAnalysis (all components). Their ``score_samples`` are
+    log-densities per row in nats; their ``score`` is not used (for
+    KernelDensity it is a sum).
+    """
+    from sklearn.decomposition import PCA, FactorAnalysis
+    from sklearn.mixture import GaussianMixture
+    from sklearn.neighbors import KernelDensity
+
+    from skgen.neural import VAE
+
+    yield (
+        "VAE(latent_dim=48, hidden=(256,))",
+        VAE(
+            48,
+            hidden_layer_sizes=(256,),
+            weight_decay=3e-2,
+            max_epochs=max_epochs,
+            n_importance_samples=512,
+            random_state=random_state,
+        ),
+    )
+    for k in n_components:
+        for cov in ("diag", "full") if k <= 10 else ("diag",):
+            yield (
+                f"GaussianMixture(n_components={k}, {cov})",
+                GaussianMixture(k, covariance_type=cov, random_state=random_state),
+            )
+    for b in bandwidths:
+        yield f"KernelDensity(bandwidth={b:g})", KernelDensity(bandwidth=b)
+    for k in pca_components:
+        yield f"PCA(n_components={k})", PCA(k)
+    yield "FactorAnalysis()", FactorAnalysis(random_state=random_state)
+
+
+def _digits_candidates(args):
+    return digits_candidates(
+        n_components=args.n_components or (5, 20, 60),
+        max_epochs=args.max_epochs,
+        random_state=args.random_state,
+    )
+
+
+def _draw(model, n_samples, random_state, **kwargs):
+    """``n_samples`` new samples from a fitted model, seeded.
+
+    skgen models follow the sampling contract. Of scikit-learn's density
+    models, GaussianMixture samples with its own ``random_state`` and
+    returns (X, labels); PCA and FactorAnalysis have no ``sample``, so their
+    Gaussian (``mean_``, ``get_covariance()``) is sampled directly.
+    """
+    from sklearn.mixture import GaussianMixture
+
+    if isinstance(model, GaussianMixture):
+        return model.set_params(random_state=random_state).sample(n_samples)[0]
+    if not hasattr(model, "sample") and hasattr(model, "get_covariance"):
+        rng = np.random.RandomState(random_state)
+        return rng.multivariate_normal(model.mean_, model.get_covariance(), n_samples)
+    return model.sample(n_samples, random_state=random_state, **kwargs)
+
+
 def _text_candidates(args):
     from skgen.markov import MarkovChain
     from skgen.pipeline import make_generative_pipeline
@@ -124,7 +278,7 @@ def _text_candidates(args):
 def _sequence_candidates(args):
     from skgen.hmm import GMMHMM, GaussianHMM
 
-    for k in args.n_components:
+    for k in args.n_components or (1, 2, 3, 4, 5):
         yield (
             f"GaussianHMM(n_components={k})",
             GaussianHMM(k, n_init=2, tol=1.0, random_state=args.random_state),
@@ -146,7 +300,13 @@ def _progress(message, enabled, *, new_line=False):
 
 
 def evaluate(candidates, dataset, *, n_splits=5, random_state=0, progress=False):
-    """Cross-validate each candidate; return one :class:`Result` each."""
+    """Cross-validate each candidate; return one :class:`Result` each.
+
+    A model's held-out log-likelihood is the mean of its ``score_samples``
+    over the held-out samples (never its ``score``: scikit-learn's
+    KernelDensity returns a sum there). Estimators without a
+    ``likelihood_kind`` (scikit-learn's) are listed as "exact".
+    """
     X = dataset.X
     folds = list(KFold(n_splits, shuffle=True, random_state=random_state).split(X))
     take = (lambda idx: [X[i] for i in idx]) if isinstance(X, list) else X.__getitem__
@@ -170,7 +330,7 @@ def evaluate(candidates, dataset, *, n_splits=5, random_state=0, progress=False)
         results.append(
             Result(
                 name=name,
-                likelihood_kind=estimator.likelihood_kind,
+                likelihood_kind=getattr(estimator, "likelihood_kind", "exact"),
                 mean=total_ll / len(X),
                 sem=fold_means.std(ddof=1) / math.sqrt(n_splits),
                 nats_per_token=-total_ll / total_tokens,
@@ -225,10 +385,14 @@ def format_table(results):
 
 
 def leaderboard(args):
-    if args.dataset == "sequences" and args.data is not None:
-        raise SystemExit("skgen: error: --data is text; drop --dataset sequences.")
+    if args.dataset != "text" and args.data is not None:
+        raise SystemExit(
+            f"skgen: error: --data is text; drop --dataset {args.dataset}."
+        )
     if args.dataset == "sequences":
         dataset, candidates = _sequence_dataset(args), list(_sequence_candidates(args))
+    elif args.dataset == "digits":
+        dataset, candidates = _digits_dataset(args), list(_digits_candidates(args))
     else:
         dataset, candidates = _text_dataset(args), list(_text_candidates(args))
     if len(dataset.X) < args.n_splits:
@@ -255,9 +419,12 @@ def leaderboard(args):
         model = clone(dict(candidates)[best.name]).fit(dataset.X)
         print(f"\nSamples from the best model, {best.name}, fitted on all the data:")
         kwargs = {"max_length": args.max_length} if args.dataset == "text" else {}
-        samples = model.sample(args.n_samples, random_state=args.random_state, **kwargs)
-        for i, s in enumerate(samples, 1):
-            print(f"  {i}. {dataset.show(s)}")
+        samples = _draw(model, args.n_samples, args.random_state, **kwargs)
+        if dataset.render is not None:
+            print(dataset.render(samples))
+        else:
+            for i, s in enumerate(samples, 1):
+                print(f"  {i}. {dataset.show(s)}")
     return 0
 
 
@@ -285,15 +452,23 @@ def build_parser():
         description=(
             "Fit candidate models with K-fold cross-validation and rank them "
             "by mean held-out log-likelihood. Default data: the embedded text "
-            "corpus; Markov chains of several orders with both smoothings."
+            "corpus; Markov chains of several orders with both smoothings. "
+            "--dataset digits: sklearn's load_digits (8x8 images, 64 pixels), "
+            "dequantized by adding U[0,1) noise to the integer pixel values "
+            "(seeded by --random-state) and left unscaled, so log-likelihoods "
+            "are densities of the dequantized pixels; skgen's VAE (a lower "
+            "bound) beside GaussianMixture, KernelDensity, PCA and "
+            "FactorAnalysis."
         ),
     )
     lb.add_argument(
         "--dataset",
-        choices=["text", "sequences"],
+        choices=["text", "sequences", "digits"],
         default="text",
         help="text: Markov chains on the embedded corpus (or --data); "
-        "sequences: hidden Markov models on synthetic HMM data",
+        "sequences: hidden Markov models on synthetic HMM data; "
+        "digits: density models on sklearn's digits, dequantized with "
+        "U[0,1) noise seeded by --random-state",
     )
     lb.add_argument("--data", metavar="FILE", help="a UTF-8 text file of documents")
     lb.add_argument(
@@ -313,14 +488,28 @@ def build_parser():
     lb.add_argument(
         "--n-components",
         type=_orders,
-        default=[1, 2, 3, 4, 5],
-        help="HMM state counts to compare (sequences)",
+        default=None,
+        help="HMM state counts (sequences; default 1,2,3,4,5) or "
+        "GaussianMixture component counts (digits; default 5,20,60; full "
+        "covariances too for counts up to 10)",
     )
     lb.add_argument(
         "--n-sequences",
         type=int,
         default=200,
         help="size of the synthetic sequence dataset (sequences)",
+    )
+    lb.add_argument(
+        "--n-rows",
+        type=int,
+        default=None,
+        help="use this many randomly chosen rows (digits; default: all 1797)",
+    )
+    lb.add_argument(
+        "--max-epochs",
+        type=int,
+        default=300,
+        help="training epochs of the VAE (digits)",
     )
     lb.add_argument("--n-splits", type=int, default=5)
     lb.add_argument("--n-samples", type=int, default=3, help="samples to print")
@@ -337,8 +526,10 @@ def _check_args(parser, args):
         ("--n-splits", [args.n_splits], 2),
         ("--n-samples", [args.n_samples], 0),
         ("--max-length", [args.max_length], 1),
-        ("--n-components", args.n_components, 1),
+        ("--n-components", args.n_components or [1], 1),
         ("--n-sequences", [args.n_sequences], args.n_splits),
+        ("--n-rows", [args.n_rows or args.n_splits], args.n_splits),
+        ("--max-epochs", [args.max_epochs], 1),
         ("--random-state", [args.random_state], 0),
     ]
     for flag, values, low in bounds:

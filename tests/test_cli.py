@@ -3,9 +3,16 @@
 import subprocess
 import sys
 
+import numpy as np
 import pytest
+from sklearn.base import clone
+from sklearn.datasets import load_digits
+from sklearn.decomposition import PCA, FactorAnalysis
+from sklearn.mixture import GaussianMixture
+from sklearn.model_selection import KFold
+from sklearn.neighbors import KernelDensity
 
-from skgen.cli import main
+from skgen.cli import Dataset, _draw, digits_data, evaluate, main
 
 
 def _write(tmp_path, text):
@@ -113,3 +120,88 @@ def test_leaderboard_on_hmm_sequences(capsys):
     lines = [line for line in out.splitlines() if line.startswith(("1 ", "2 ", "3 "))]
     assert "GaussianHMM(n_components=3)" in lines[0]  # the true number wins
     assert "GMMHMM" in out and "steps, first 3" in out
+
+
+def _table_rows(out):
+    return [line for line in out.splitlines() if line.split(" ", 1)[0].isdigit()]
+
+
+def test_leaderboard_on_dequantized_digits(capsys):
+    code = main(
+        ["leaderboard", "--dataset", "digits", "--n-rows", "300", "--max-epochs",
+         "2", "--n-components", "2", "--n-splits", "2", "--n-samples", "2",
+         "--quiet"]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "300 images of 8x8 = 64 pixels" in out and "U[0,1) noise" in out
+    assert "bits per pixel" in out
+    rows = _table_rows(out)
+    names = ("VAE", "GaussianMixture(n_components=2, diag)",
+             "GaussianMixture(n_components=2, full)", "KernelDensity", "PCA",
+             "FactorAnalysis")  # fmt: skip
+    for name in names:
+        assert any(name in row for row in rows), name
+    for row in rows:
+        kind = "lower_bound" if "VAE" in row else "exact"
+        assert kind in row
+        loglik = float(row.split(kind)[1].split()[0])
+        assert np.isfinite(loglik), row
+    # the samples: two 8x8 images in ASCII art, side by side
+    art = out.split("fitted on all the data:\n")[1].splitlines()
+    assert art[0].split() == ["1.", "2."] and len(art) == 9
+
+
+def test_digits_data_is_dequantized_and_seeded():
+    X = digits_data(random_state=1)
+    assert X.shape == (1797, 64)
+    assert np.all((X >= 0) & (X < 17)) and np.all(X.std(axis=0) > 0)
+    np.testing.assert_array_equal(np.floor(X), load_digits().data)
+    np.testing.assert_array_equal(X, digits_data(random_state=1))
+    assert not np.array_equal(X, digits_data(random_state=2))
+    assert digits_data(n_rows=50).shape == (50, 64)
+
+
+def test_held_out_likelihood_is_a_mean_per_sample():
+    # KernelDensity.score is a sum: the leaderboard must use score_samples
+    X = digits_data(n_rows=60)
+    dataset = Dataset("digits", X, lambda model, X: X.size, str)
+    kde = KernelDensity(bandwidth=2.0)
+    (result,) = evaluate([("kde", kde)], dataset, n_splits=3)
+    folds = KFold(3, shuffle=True, random_state=0).split(X)
+    ll = np.concatenate([clone(kde).fit(X[a]).score_samples(X[b]) for a, b in folds])
+    assert result.mean == pytest.approx(ll.mean())
+    assert result.nats_per_token == pytest.approx(-ll.sum() / X.size)
+    assert result.likelihood_kind == "exact"
+
+
+@pytest.mark.parametrize(
+    "model",
+    [GaussianMixture(2), PCA(3), FactorAnalysis(3), KernelDensity()],
+    ids=lambda m: type(m).__name__,
+)
+def test_every_digits_model_samples_rows(model):
+    X = digits_data(n_rows=80)
+    model.fit(X)
+    a, b = _draw(model, 4, 0), _draw(model, 4, 0)
+    assert a.shape == (4, 64)
+    np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--n-rows", "3"], "--n-rows must be >= 5; got 3"),
+        (["--max-epochs", "0"], "--max-epochs must be >= 1; got 0"),
+    ],
+)
+def test_impossible_digits_values(args, message, capsys):
+    with pytest.raises(SystemExit):
+        main(["leaderboard", "--dataset", "digits", *args])
+    assert message in capsys.readouterr().err
+
+
+def test_digits_take_no_text_file(tmp_path):
+    path = _write(tmp_path, "a\nb\n")
+    with pytest.raises(SystemExit, match="drop --dataset digits"):
+        main(["leaderboard", "--dataset", "digits", "--data", path, "--quiet"])
