@@ -213,8 +213,8 @@ class GenerativeClassifierMixin:
             )
         return True
 
-    def _joint_log_likelihood(self, X):
-        return self._class_log_likelihood(X) + self.class_log_prior_
+    def _joint_log_likelihood(self, X, **kwargs):
+        return self._class_log_likelihood(X, **kwargs) + self.class_log_prior_
 
     def _log_posterior(self, X):
         """log p(class | x), stable for very large or very small likelihoods."""
@@ -252,25 +252,34 @@ class GenerativeClassifierMixin:
         """Map labels to class indices, checking they were seen in fit."""
         y = np.asarray(y)
         if y.ndim == 0:
-            y = np.full(n_samples, y.item(), dtype=self.classes_.dtype)
+            y = np.full(n_samples, y.item(), dtype=object)
         if y.ndim != 1 or y.shape[0] != n_samples:
             raise ValueError(
                 f"y must be a label or an array of {n_samples} labels; got "
                 f"shape {y.shape}."
             )
-        idx = np.searchsorted(self.classes_, y)
-        idx = np.clip(idx, 0, len(self.classes_) - 1)
-        unseen = self.classes_[idx] != y
+        # a label of another type ("1" for 1, 1 for "a") is unseen, not an
+        # error of comparison or a silent conversion
+        lookup = {(type(c), c): i for i, c in enumerate(self.classes_.tolist())}
+        idx = np.array(
+            [lookup.get((type(v), v), -1) for v in y.tolist()], dtype=np.intp
+        )
+        unseen = idx < 0
         if np.any(unseen):
+            shown = sorted({repr(v) for v in y[unseen].tolist()})[:10]
             raise ValueError(
-                f"y contains labels not seen in fit: {np.unique(y[unseen])!r}; "
-                f"known classes are {self.classes_!r}."
+                f"y contains labels not seen in fit: [{', '.join(shown)}]; "
+                f"known classes are {self.classes_.tolist()!r}."
             )
         return idx
 
-    def _score_samples_with_labels(self, X, y=None):
-        """Joint log p(x, y) for given labels, marginal log p(x) otherwise."""
-        joint = self._joint_log_likelihood(X)
+    def _score_samples_with_labels(self, X, y=None, **kwargs):
+        """Joint log p(x, y) for given labels, marginal log p(x) otherwise.
+
+        ``kwargs`` go to ``_class_log_likelihood`` (scoring options such as
+        a number of importance samples).
+        """
+        joint = self._joint_log_likelihood(X, **kwargs)
         if y is None:
             return logsumexp(joint, axis=1)
         idx = self._encode_labels(y, joint.shape[0])

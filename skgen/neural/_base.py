@@ -4,10 +4,13 @@ torch and skorch are imported inside the functions here, never at module
 level, so ``import skgen.neural`` stays cheap.
 """
 
+import copy
+import warnings
 from numbers import Integral, Real
 from typing import ClassVar
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
@@ -106,7 +109,9 @@ class NeuralTrainingMixin:
             )
         if self.verbose:
             callbacks.append(("progress_bar", ProgressBar()))
-        for i, cb in enumerate(self.callbacks or []):
+        # copies: skorch sets fitted state on its callbacks, and the user's
+        # objects (parameters of this estimator) must stay as given
+        for i, cb in enumerate(copy.deepcopy(self.callbacks) or []):
             callbacks.append(cb if isinstance(cb, tuple) else (f"user_{i}", cb))
         return NeuralNet(
             module,
@@ -138,6 +143,7 @@ class NeuralTrainingMixin:
         """
         import torch
 
+        self._check_neural_params()
         devices = [torch.device(self.device)] if self.device != "cpu" else []
         with torch.random.fork_rng(devices=devices):
             torch.manual_seed(seed)
@@ -145,10 +151,43 @@ class NeuralTrainingMixin:
             net.fit(X, None)
         return net
 
+    def _check_neural_params(self):
+        """Checks the parameter constraints cannot express."""
+        import torch
+
+        sizes = list(self.hidden_layer_sizes)
+        if not all(
+            isinstance(n, Integral) and not isinstance(n, bool) and n >= 1
+            for n in sizes
+        ):
+            raise ValueError(
+                "hidden_layer_sizes must hold positive ints (one per hidden "
+                f"layer); got {self.hidden_layer_sizes!r}."
+            )
+        try:
+            device = torch.device(self.device)
+        except RuntimeError as exc:
+            raise ValueError(
+                f"device={self.device!r} is not a torch device: {exc}"
+            ) from None
+        if device.type == "cuda" and not torch.cuda.is_available():
+            raise ValueError(
+                f"device={self.device!r} was asked for, but torch sees no CUDA "
+                'device here; use device="cpu".'
+            )
+
+    def _warn_if_not_stopped(self):
+        """ConvergenceWarning when early stopping never triggered."""
+        if self.early_stopping and len(self.net_.history) >= self.max_epochs:
+            warnings.warn(
+                f"Training ran all max_epochs={self.max_epochs} epochs and the "
+                "validation loss was still improving; increase max_epochs.",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+
     def _eval_module(self):
         """A float64 copy of the trained module on the CPU, in eval mode."""
-        import copy
-
         return copy.deepcopy(self.net_.module_).to("cpu").double().eval()
 
     # Persistence: torch tensors are neither skops-safe nor device-neutral,
@@ -178,7 +217,10 @@ class NeuralTrainingMixin:
             import torch
             from skorch.history import History
 
-            net = self._make_net(self._build_module(), 0, "cpu").initialize()
+            # the module's initial weights are overwritten; drawing them
+            # must not move the caller's torch generator
+            with torch.random.fork_rng(devices=[]):
+                net = self._make_net(self._build_module(), 0, "cpu").initialize()
             net.module_.load_state_dict(
                 {k: torch.as_tensor(v) for k, v in saved["weights"].items()}
             )

@@ -24,7 +24,9 @@ class BlockLikelihood(nn.Module):
     ``blocks`` lists ``(kind, start, stop)`` column ranges of the encoded
     data: "numeric" columns get a Gaussian with a learned standard deviation
     per column, "binary" columns a Bernoulli on logits, and each
-    "categorical" block one softmax over its one-hot columns.
+    "categorical" block one softmax over its one-hot columns. "constant"
+    columns (constant in training) are point masses: they add nothing here,
+    and the estimator checks and writes back their value.
     """
 
     def __init__(self, blocks):
@@ -54,9 +56,18 @@ class BlockLikelihood(nn.Module):
             ll = ll + (x[..., a:b] * logp).sum(-1)
         return ll
 
+    def mean(self, out):
+        """The decoder's expected encoded row: means and probabilities."""
+        x = out.clone()
+        if self.binary.numel():
+            x[..., self.binary] = torch.sigmoid(out[..., self.binary])
+        for a, b in self.categorical:
+            x[..., a:b] = torch.softmax(out[..., a:b], dim=-1)
+        return x
+
     def sample(self, out, generator):
         """Draw encoded rows from the decoder's distribution."""
-        x = torch.empty_like(out)
+        x = torch.zeros_like(out)
         if self.numeric.numel():
             mu = out[..., self.numeric]
             noise = torch.randn(mu.shape, generator=generator, dtype=out.dtype)

@@ -7,7 +7,7 @@ import numpy as np
 from scipy.special import logsumexp
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_array, check_is_fitted, check_scalar
 
 from skgen.base import GenerativeClassifierMixin, GenerativeMixin, fit_atomically
 from skgen.neural._base import (
@@ -15,6 +15,9 @@ from skgen.neural._base import (
     NeuralTrainingMixin,
     row_seeded_normal,
 )
+
+#: Rows decoded at once by ``sample``, bounding its memory.
+_SAMPLE_CHUNK = 65536
 
 
 class VAE(
@@ -93,6 +96,17 @@ class VAE(
     of these bounds. Numeric columns are standardised inside the model, and
     the bound includes the Jacobian of that scaling, so it is a density of
     the data as given (in nats); discrete columns contribute probabilities.
+    Identical rows get identical draws, so on a table of many duplicates the
+    mean score is closer to one draw of the bound than to its expectation.
+
+    A numeric column that is constant in training is a point mass: it is
+    left out of the decoder's likelihood, written back in samples and
+    decoded rows, and a row with another value there scores ``-inf`` (a
+    Gaussian would shrink its variance without end). ``callbacks`` are
+    copied before training, so the objects passed in stay unfitted; the
+    fitted ones are in ``net_.callbacks_``. With ``early_stopping=True``, a
+    ``ConvergenceWarning`` says when all ``max_epochs`` ran without the
+    validation loss settling.
 
     References
     ----------
@@ -176,14 +190,29 @@ class VAE(
         Returns
         -------
         self : VAE
+
+        Warns
+        -----
+        ConvergenceWarning
+            With ``early_stopping=True``, when training ran all
+            ``max_epochs`` without the validation loss settling.
         """
         from skgen.tabular import TabularEncoder
 
         for attr in ("classes_", "class_count_", "class_log_prior_"):
             self.__dict__.pop(attr, None)
+        self.__dict__.pop("feature_names_in_", None)
         encoder = TabularEncoder().fit(X)
-        Xt = encoder.transform(X).astype(np.float32)
-        inputs = {"x": Xt}
+        Xt = encoder.transform(X)
+        blocks = [(k, s.start, s.stop) for _, k, s in encoder.output_blocks_]
+        # numeric columns constant in training are point masses (a Gaussian
+        # would shrink its variance forever and the likelihood never stop)
+        for i, (kind, a, _) in enumerate(blocks):
+            if kind == "numeric" and np.all(Xt[:, a] == Xt[0, a]):
+                blocks[i] = ("constant", a, a + 1)
+        constant = [a for kind, a, _ in blocks if kind == "constant"]
+        self._constant_columns = (np.array(constant, dtype=np.intp), Xt[0, constant])
+        inputs = {"x": Xt.astype(np.float32)}
         n_classes = 0
         if y is not None:
             y = self._check_fit_labels(y, Xt.shape[0])
@@ -199,10 +228,11 @@ class VAE(
             "latent_dim": self.latent_dim,
             "hidden": tuple(self.hidden_layer_sizes),
             "activation": self.activation,
-            "blocks": [(k, s.start, s.stop) for _, k, s in encoder.output_blocks_],
+            "blocks": blocks,
             "n_classes": n_classes,
         }
         self.net_ = self._train_net(inputs, self._seed())
+        self._warn_if_not_stopped()
         self.encoder_ = encoder
         self.n_features_in_ = encoder.n_features_in_
         if hasattr(encoder, "feature_names_in_"):
@@ -263,15 +293,21 @@ class VAE(
             bound = logsumexp(logw, axis=0) - np.log(K)
         else:
             bound = logw.mean(axis=0)
+        # a column constant in training has all its mass on that value
+        columns, values = self._constant_columns
+        off = np.any(Xt[:, columns] != values, axis=1)
+        bound[off] = -np.inf
         # the standardisation of numeric columns: p(x) = p(z) |dz/dx|
         return bound - np.log(self.encoder_.scale_).sum()
 
-    def _class_log_likelihood(self, X):
+    def _class_log_likelihood(self, X, n_importance_samples=None):
         n = self._encode(X).shape[0]
         eye = np.eye(len(self.classes_))
         return np.stack(
             [
-                self._bound(X, np.repeat(eye[k : k + 1], n, axis=0))
+                self._bound(
+                    X, np.repeat(eye[k : k + 1], n, axis=0), n_importance_samples
+                )
                 for k in range(len(self.classes_))
             ],
             axis=1,
@@ -292,10 +328,21 @@ class VAE(
         Returns
         -------
         log_likelihood : ndarray of shape (n_samples,)
+            ``-inf`` for a row whose value in a column that was constant in
+            training differs from that constant.
         """
         check_is_fitted(self)
+        if n_importance_samples is not None:
+            check_scalar(
+                n_importance_samples,
+                "n_importance_samples",
+                Integral,
+                min_val=1,
+            )
         if self._fitted_with_y:
-            return self._score_samples_with_labels(X, y)
+            return self._score_samples_with_labels(
+                X, y, n_importance_samples=n_importance_samples
+            )
         return self._bound(X, n_samples=n_importance_samples)
 
     def elbo(self, X, y=None):
@@ -379,6 +426,10 @@ class VAE(
     def inverse_transform(self, Z, y=None):
         """Decode latent points to the data space (decoder means / modes).
 
+        Numeric columns get the decoder's mean, binary columns the level
+        whose probability is above one half, categorical columns their most
+        probable level.
+
         Parameters
         ----------
         Z : array-like of shape (n_samples, latent_dim)
@@ -392,17 +443,25 @@ class VAE(
         import torch
 
         check_is_fitted(self)
-        Z = np.asarray(Z, dtype=np.float64)
-        if Z.ndim != 2 or Z.shape[1] != self.latent_dim:
+        Z = check_array(Z, dtype=np.float64, copy=True, input_name="Z")
+        if Z.shape[1] != self.latent_dim:
             raise ValueError(
                 f"Z must have shape (n_samples, {self.latent_dim}); got {Z.shape}."
             )
         c = self._onehot_or_none(y, Z.shape[0])
+        module = self._eval_module()
         with torch.no_grad():
-            out = self._eval_module().decode(
+            out = module.decode(
                 torch.as_tensor(Z), None if c is None else torch.as_tensor(c)
             )
-        return self.encoder_.inverse_transform(out.numpy())
+            encoded = module.likelihood.mean(out).numpy()
+        return self._decode_rows(encoded)
+
+    def _decode_rows(self, encoded):
+        """Encoded rows back to data, constant columns written back."""
+        columns, values = self._constant_columns
+        encoded[:, columns] = values
+        return self.encoder_.inverse_transform(encoded)
 
     def _onehot_or_none(self, y, n):
         if not self._fitted_with_y:
@@ -447,12 +506,17 @@ class VAE(
         elif y is not None:
             raise ValueError("y was given but this VAE was fitted without y.")
         module = self._eval_module()
+        encoded = []
         with torch.no_grad():
-            z = torch.randn(
-                (n_samples, self.latent_dim), generator=generator, dtype=torch.float64
-            )
-            encoded = module.likelihood.sample(module.decode(z, c), generator)
-        X = self.encoder_.inverse_transform(encoded.numpy())
+            for a in range(0, n_samples, _SAMPLE_CHUNK):
+                m = min(_SAMPLE_CHUNK, n_samples - a)
+                z = torch.randn(
+                    (m, self.latent_dim), generator=generator, dtype=torch.float64
+                )
+                cb = None if c is None else c[a : a + m]
+                out = module.decode(z, cb)
+                encoded.append(module.likelihood.sample(out, generator).numpy())
+        X = self._decode_rows(np.concatenate(encoded))
         return X if labels is None else (X, self.classes_[labels])
 
     def __sklearn_tags__(self):

@@ -267,7 +267,9 @@ def test_history_callbacks_and_early_stopping(ppca_data):
 
     counter = CountEpochs()
     vae = tiny(max_epochs=4, callbacks=[counter]).fit(X)
-    assert len(vae.net_.history) == 4 and counter.epochs == 4
+    fitted = dict(vae.net_.callbacks_)["user_0"]
+    assert len(vae.net_.history) == 4 and fitted.epochs == 4
+    assert not hasattr(counter, "epochs")  # the parameter is left as given
     assert vae.module_ is vae.net_.module_
     losses = vae.net_.history[:, "train_loss"]
     assert losses[-1] < losses[0]
@@ -339,3 +341,89 @@ def test_training_on_cuda_scores_and_persists_on_the_cpu(ppca_data):
     loaded = pickle.loads(pickle.dumps(vae))
     np.testing.assert_allclose(loaded.score_samples(X), vae.score_samples(X))
     assert loaded.device == "cuda" and loaded.sample(3, random_state=0).shape == (3, 5)
+
+
+# ------------------------------------------------- edge cases from review
+
+
+def test_inverse_transform_takes_binary_levels_above_one_half():
+    rng = np.random.RandomState(0)
+    df = pd.DataFrame({"b": rng.rand(400) < 0.6, "a": rng.normal(size=400)})
+    vae = VAE(1, hidden_layer_sizes=(8,), max_epochs=10, random_state=0).fit(df)
+    Z = np.linspace(-3, 3, 201)[:, None]
+    with torch.no_grad():
+        logits = vae._eval_module().decode(torch.as_tensor(Z)).numpy()[:, 0]
+    decoded = vae.inverse_transform(pd.DataFrame(Z, columns=["vae0"]))
+    np.testing.assert_array_equal(decoded["b"].to_numpy(), logits > 0)
+
+
+def test_constant_columns_are_point_masses():
+    rng = np.random.RandomState(0)
+    X = np.column_stack([rng.normal(size=300), np.full(300, 7.0)])
+    vae = tiny(max_epochs=5).fit(X)
+    assert vae.module_.likelihood.log_sigma.numel() == 1
+    samples = vae.sample(50, random_state=0)
+    assert np.all(samples[:, 1] == 7.0)
+    scores = vae.score_samples(np.array([[0.0, 7.0], [0.0, 7.5]]))
+    assert np.isfinite(scores[0]) and scores[1] == -np.inf
+    np.testing.assert_array_equal(vae.inverse_transform(np.zeros((2, 2)))[:, 1], 7.0)
+
+
+def test_conditional_scores_use_the_number_of_importance_samples(two_classes):
+    X, y = two_classes
+    vae = tiny().fit(X, y)
+    one = vae.score_samples(X, n_importance_samples=1)
+    many = vae.score_samples(X, n_importance_samples=200)
+    assert not np.allclose(one, many) and many.mean() > one.mean()
+    for bad in (0, -3):
+        with pytest.raises(ValueError, match="n_importance_samples"):
+            vae.score_samples(X[:2], n_importance_samples=bad)
+    with pytest.raises(TypeError, match="n_importance_samples"):
+        vae.score_samples(X[:2], n_importance_samples=2.5)
+
+
+def test_labels_of_another_type_are_unseen(two_classes):
+    X, y = two_classes
+    vae = tiny().fit(X, y)
+    with pytest.raises(ValueError, match="labels not seen in fit: \\[1\\]"):
+        vae.sample(2, y=1)
+    numbered = tiny().fit(X, (y == "high").astype(int))
+    with pytest.raises(ValueError, match="labels not seen in fit: \\['1'\\]"):
+        numbered.sample(2, y="1")
+    _, ys = numbered.sample(3, y=np.int32(1), random_state=0)
+    assert list(ys) == [1, 1, 1]
+
+
+def test_loading_leaves_torch_generator_and_refit_drops_feature_names(mixed_frame):
+    import pickle
+
+    vae = tiny().fit(mixed_frame)
+    dumped = pickle.dumps(vae)
+    torch.manual_seed(5)
+    expected = torch.rand(2)
+    torch.manual_seed(5)
+    pickle.loads(dumped)
+    torch.testing.assert_close(torch.rand(2), expected)
+    assert "income" in vae.feature_names_in_
+    vae.fit(np.random.RandomState(0).normal(size=(50, 3)))
+    assert not hasattr(vae, "feature_names_in_") and vae.n_features_in_ == 3
+
+
+def test_parameter_checks_at_fit(ppca_data):
+    X = ppca_data[:50]
+    with pytest.raises(ValueError, match="hidden_layer_sizes must hold positive"):
+        tiny(hidden_layer_sizes=(0,)).fit(X)
+    with pytest.raises(ValueError, match="hidden_layer_sizes must hold positive"):
+        tiny(hidden_layer_sizes=[8.5]).fit(X)
+    with pytest.raises(ValueError, match="not a torch device"):
+        tiny(device="gpu0").fit(X)
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="no CUDA device"):
+            tiny(device="cuda").fit(X)
+
+
+def test_early_stopping_that_never_triggers_warns(ppca_data):
+    from sklearn.exceptions import ConvergenceWarning
+
+    with pytest.warns(ConvergenceWarning, match="ran all max_epochs=2"):
+        tiny(max_epochs=2, early_stopping=True, n_iter_no_change=5).fit(ppca_data[:200])
