@@ -218,12 +218,19 @@ default=None
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn.model_selection import GridSearchCV
-    >>> from skgen.markov import MarkovChain
     >>> from skgen.metrics import make_generative_scorer, mmd
     >>> scorer = make_generative_scorer(mmd)
     >>> scorer
     make_generative_scorer(mmd, greater_is_better=False)
+    >>> class Gaussian:  # any fitted model with sample(n, random_state=...)
+    ...     def sample(self, n_samples=1, *, random_state=None):
+    ...         return np.random.default_rng(random_state).normal(size=(n_samples, 2))
+    >>> X_held_out = np.random.default_rng(1).normal(size=(300, 2))
+    >>> bool(abs(scorer(Gaussian(), X_held_out)) < 0.01)
+    True
+
+    In a search, ``GridSearchCV(model, grid, scoring=scorer)`` keeps the
+    parameters whose samples are closest to the held-out folds.
     >>> make_generative_scorer("precision_recall", n_neighbors=3)
     make_generative_scorer(precision_recall, n_neighbors=3)
     """

@@ -67,7 +67,24 @@ def test_same_distribution_and_mode_collapse():
     assert far == (0.0, 0.0, 0.0, 0.0)
 
 
+def test_max_samples_subsamples_each_side():
+    rng = np.random.default_rng(7)
+    R, G = rng.normal(size=(2, 300, 2))
+    a = precision_recall(R, G, max_samples=100, random_state=0)
+    assert a == precision_recall(R, G, max_samples=100, random_state=0)
+    # the same rows the function draws, scored in full
+    pick = np.random.RandomState(0)
+    r = np.sort(pick.choice(300, 100, replace=False))
+    g = np.sort(pick.choice(300, 100, replace=False))
+    assert a == precision_recall(R[r], G[g], max_samples=None)
+    assert precision_recall(R, G, max_samples=300) == precision_recall(
+        R, G, max_samples=None
+    )
+
+
 def test_errors():
+    with pytest.raises(ValueError, match="n_neighbors=5 must be < max_samples=5"):
+        precision_recall(np.zeros((9, 2)), np.zeros((10, 2)), max_samples=5)
     with pytest.raises(ValueError, match="X_real must have at least 6 sample"):
         precision_recall(np.zeros((5, 2)), np.zeros((10, 2)))
     with pytest.raises(ValueError, match="'n_neighbors' parameter"):
