@@ -223,7 +223,7 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
                 f"{history[-1] - history[-2] if len(history) > 1 else float('nan'):.3g}"
                 f", tol={self.tol}). Increase max_iter or tol.",
                 ConvergenceWarning,
-                stacklevel=4,
+                stacklevel=6,
             )
         return model, np.array(history), n_iter, converged
 
@@ -305,7 +305,7 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
                 f"{type(self).__name__}: state(s) {empty.tolist()} received no "
                 "data in EM; the model has more states than the data supports.",
                 UserWarning,
-                stacklevel=4,
+                stacklevel=8,
             )
 
     #: init_params letter -> attribute of the hmmlearn model

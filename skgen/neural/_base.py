@@ -183,7 +183,7 @@ class NeuralTrainingMixin:
                 f"Training ran all max_epochs={self.max_epochs} epochs and the "
                 "validation loss was still improving; increase max_epochs.",
                 ConvergenceWarning,
-                stacklevel=3,
+                stacklevel=5,  # the caller of fit, past its two decorators
             )
 
     def _eval_module(self):

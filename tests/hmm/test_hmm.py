@@ -289,3 +289,16 @@ def test_warm_start_keeps_parameters_outside_init_params(gaussian_data):
     with pytest.raises(ValueError, match="warm_start needs the same number"):
         hmm.set_params(n_components=2).fit(X)
     assert hmm.model_.n_components == 3  # the failed fit lost nothing
+
+
+def test_warnings_point_at_the_callers_line(gaussian_data):
+    X, _ = gaussian_data
+    with pytest.warns(ConvergenceWarning) as record:
+        GaussianHMM(3, max_iter=2, tol=0, random_state=0).fit(X)
+    assert record[0].filename == __file__
+    hmm = GaussianHMM(3, random_state=0).fit(X)
+    hmm.model_.means_ = np.array([[100.0, 0.0], [0.0, 100.0], [-100.0, 0.0]])
+    hmm.set_params(warm_start=True, init_params="st", params="stc")
+    with pytest.warns(UserWarning, match="received no data") as record:
+        hmm.fit(X)
+    assert record[0].filename == __file__

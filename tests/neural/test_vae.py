@@ -425,5 +425,7 @@ def test_parameter_checks_at_fit(ppca_data):
 def test_early_stopping_that_never_triggers_warns(ppca_data):
     from sklearn.exceptions import ConvergenceWarning
 
-    with pytest.warns(ConvergenceWarning, match="ran all max_epochs=2"):
-        tiny(max_epochs=2, early_stopping=True, n_iter_no_change=5).fit(ppca_data[:200])
+    vae = tiny(max_epochs=2, early_stopping=True, n_iter_no_change=5)
+    with pytest.warns(ConvergenceWarning, match="ran all max_epochs=2") as record:
+        vae.fit(ppca_data[:200])
+    assert record[0].filename == __file__  # points at the caller's line
