@@ -18,8 +18,8 @@ and the fit time per fold.
 Data: sklearn's bundled breast_cancer (malignant as minority), wine (class 0
 against the rest) and digits (8 against the rest), and the ``fair`` table
 bundled with statsmodels (an affair as minority; occupation columns
-categorical). statsmodels is not a skgen dependency: without it that part is
-skipped with a message.
+categorical). statsmodels is in skgen's ``dev`` extra for the benchmarks, not
+a dependency of the library: without it that part is skipped with a message.
 
 Run: ``.venv/bin/python benchmarks/bench_augment.py`` (``--quick`` for
 fewer folds and epochs, ``--hgb`` to add HistGradientBoosting). Prints a
@@ -186,7 +186,7 @@ def main(argv=None):
     if fair is None:
         print(
             "> statsmodels is not installed: the mixed-type `fair` table is "
-            "skipped (`.venv/bin/pip install statsmodels` to include it)."
+            "skipped (`.venv/bin/pip install -e '.[dev]'` to include it)."
         )
     else:
         data["fair (statsmodels, mixed types)"] = (*fair, True)
