@@ -1,7 +1,6 @@
 """A classifier trained on data augmented by a generator inside ``fit``."""
 
 from functools import partial
-from numbers import Integral, Real
 from typing import ClassVar
 
 import numpy as np
@@ -10,49 +9,30 @@ from sklearn.base import (
     BaseEstimator,
     ClassifierMixin,
     MetaEstimatorMixin,
-    _fit_context,
     clone,
 )
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.metaestimators import available_if
+from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.multiclass import (
     check_classification_targets,
     type_of_target,
     unique_labels,
 )
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils.validation import column_or_1d, validate_data
 
-from skgen.augment._resampler import GenerativeResampler, n_synthetic_strategy
-from skgen.base import fit_atomically
-
-
-def _estimator_has(attr):
-    """Check the fitted ``estimator_`` if there is one, else ``estimator``."""
-
-    def check(self):
-        getattr(getattr(self, "estimator_", self.estimator), attr)
-        return True
-
-    return check
+from skgen.augment._common import (
+    N_SYNTHETIC_CONSTRAINTS,
+    AugmentedMixin,
+    check_n_synthetic,
+    delegate,
+    fit_method,
+    n_synthetic_strategy,
+)
+from skgen.augment._resampler import GenerativeResampler
 
 
-#: ``n_synthetic``: an int >= 0 (rows per class) or a float > 0 (fraction).
-N_SYNTHETIC_CONSTRAINTS = [
-    Interval(Integral, 0, None, closed="left"),
-    Interval(Real, 0, None, closed="neither"),
-    None,
-]
-
-
-def check_n_synthetic(n_synthetic):
-    """Reject booleans, which the Integral interval would accept."""
-    if isinstance(n_synthetic, bool):
-        raise TypeError(
-            f"n_synthetic must be an int >= 0 or a float > 0; got {n_synthetic!r}."
-        )
-
-
-class AugmentedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+class AugmentedClassifier(
+    ClassifierMixin, AugmentedMixin, MetaEstimatorMixin, BaseEstimator
+):
     """A classifier fitted on its training data plus generated rows.
 
     ``fit`` resamples the training data with a :class:`GenerativeResampler`
@@ -78,7 +58,9 @@ class AugmentedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     n_synthetic : int, float or None, default=None
         Add rows to every class instead of balancing: an int adds that many
         synthetic rows to each class; a float adds that fraction of each
-        class's own size (0.5: every class grows by half, rounded). With
+        class's own size (0.5: every class grows by half, rounded half up).
+        0 and 0.0 add no row (the estimator is fitted on the data as is).
+        None, the default, leaves the number to ``sampling_strategy``. With
         ``n_synthetic`` set, ``sampling_strategy`` must stay "auto" (its
         default), since both would set the number of rows; anything else
         raises a ValueError.
@@ -110,6 +92,21 @@ class AugmentedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     --------
     GenerativeResampler : The sampler, for an ``imblearn.pipeline.Pipeline``.
     AugmentedRegressor : The same idea for regression.
+
+    Notes
+    -----
+    ``fit`` takes no ``sample_weight`` and routes no metadata: which weight
+    a synthetic row should carry is not defined, so weights are refused
+    rather than guessed.
+
+    The parameters of ``generator`` and ``estimator`` are validated when
+    they are fitted, as sklearn's meta-estimators do.
+
+    To load a fitted model with :mod:`skops.io`, pass
+    ``trusted=skgen.utils.trusted_types()``; the types of ``estimator``
+    (and of anything it holds) that are neither scikit-learn's nor
+    skgen's must be added to that list, since skops trusts only its
+    defaults and skgen cannot know your estimators.
 
     Examples
     --------
@@ -175,17 +172,17 @@ class AugmentedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             )
         return partial(n_synthetic_strategy, n_synthetic=self.n_synthetic)
 
-    @fit_atomically
-    @_fit_context(prefer_skip_nested_validation=False)
+    @fit_method
     def fit(self, X, y):
         """Augment the training data, then fit a clone of ``estimator``.
 
         Parameters
         ----------
         X : {array-like, DataFrame} of shape (n_samples, n_features)
-            Training rows.
+            Training rows, the only rows the generator is fitted on.
         y : array-like of shape (n_samples,)
-            Class labels.
+            Class labels, binary or multiclass. No ``sample_weight``: see
+            Notes.
 
         Returns
         -------
@@ -200,6 +197,8 @@ class AugmentedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             )
         if np.asarray(y).ndim == 2:  # a column vector
             y = column_or_1d(y, warn=True)
+        # feature names of this X only: a refit on an array drops old ones
+        validate_data(self, X=X, reset=True, skip_check_array=True)
         resampler = GenerativeResampler(
             self.generator,
             sampling_strategy=strategy,
@@ -212,92 +211,20 @@ class AugmentedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         classes = getattr(self.estimator_, "classes_", None)
         self.classes_ = unique_labels(y_res) if classes is None else classes
         self.n_synthetic_ = int(sum(resampler.sampling_strategy_.values()))
-        self.n_features_in_ = resampler.n_features_in_
-        if hasattr(resampler, "feature_names_in_"):
-            self.feature_names_in_ = resampler.feature_names_in_
         return self
 
-    @available_if(_estimator_has("predict"))
-    def predict(self, X):
-        """Predict classes with the fitted estimator.
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-        """
-        check_is_fitted(self)
-        return self.estimator_.predict(X)
-
-    @available_if(_estimator_has("predict_proba"))
-    def predict_proba(self, X):
-        """Class probabilities from the fitted estimator.
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-        """
-        check_is_fitted(self)
-        return self.estimator_.predict_proba(X)
-
-    @available_if(_estimator_has("predict_log_proba"))
-    def predict_log_proba(self, X):
-        """Log class probabilities from the fitted estimator.
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-        """
-        check_is_fitted(self)
-        return self.estimator_.predict_log_proba(X)
-
-    @available_if(_estimator_has("decision_function"))
-    def decision_function(self, X):
-        """Decision function of the fitted estimator.
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
-        """
-        check_is_fitted(self)
-        return self.estimator_.decision_function(X)
-
-    @available_if(_estimator_has("score"))
-    def score(self, X, y, sample_weight=None):
-        """Score of the fitted estimator (accuracy for sklearn classifiers).
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        sample_weight : array-like of shape (n_samples,), default=None
-
-        Returns
-        -------
-        score : float
-        """
-        check_is_fitted(self)
-        if sample_weight is None:
-            return self.estimator_.score(X, y)
-        return self.estimator_.score(X, y, sample_weight=sample_weight)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = False
-        tags.input_tags.allow_nan = False
-        return tags
+    predict_proba = delegate(
+        "predict_proba",
+        "Class probabilities from the fitted estimator.",
+        "proba : ndarray of shape (n_samples, n_classes)",
+    )
+    predict_log_proba = delegate(
+        "predict_log_proba",
+        "Log class probabilities from the fitted estimator.",
+        "log_proba : ndarray of shape (n_samples, n_classes)",
+    )
+    decision_function = delegate(
+        "decision_function",
+        "Decision function of the fitted estimator.",
+        "scores : ndarray of shape (n_samples,) or (n_samples, n_classes)",
+    )

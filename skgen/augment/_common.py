@@ -1,21 +1,105 @@
 """Helpers shared by the augmenting estimators: seeding, drawing, tables."""
 
 import inspect
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
+from sklearn.base import _fit_context, clone
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import (
+    check_consistent_length,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
 
-from skgen.base import get_generative_tags
+from skgen.base import fit_atomically, get_generative_tags
 
 #: Representations a generator must have to augment 2-D tables.
 TABULAR_REPRESENTATIONS = ("tabular", "dataframe")
+
+#: ``n_synthetic``: an int >= 0 (a number of rows), a float >= 0 (a
+#: fraction) or None (AugmentedClassifier only: balance the classes with
+#: ``sampling_strategy``). 0 and 0.0 both add no row.
+N_SYNTHETIC_CONSTRAINTS = [
+    Interval(Integral, 0, None, closed="left"),
+    Interval(Real, 0, None, closed="left"),
+    None,
+]
+
+
+def check_n_synthetic(n_synthetic):
+    """Reject booleans, which the Integral interval would accept."""
+    if isinstance(n_synthetic, bool):
+        raise TypeError(
+            f"n_synthetic must be an int >= 0 or a float >= 0; got {n_synthetic!r}."
+        )
+
+
+def n_rows_to_add(n_synthetic, n_samples):
+    """Rows for ``n_synthetic``: an int as is, a float as a fraction.
+
+    The fraction is rounded half up (2.5 rows give 3), not to even as
+    Python's ``round`` does.
+    """
+    if isinstance(n_synthetic, Integral):
+        return int(n_synthetic)
+    return int(np.floor(n_synthetic * n_samples + 0.5))
+
+
+def n_synthetic_strategy(y, n_synthetic):
+    """A ``sampling_strategy`` callable adding ``n_synthetic`` rows per class.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples,)
+        The labels.
+    n_synthetic : int or float
+        An int: that many synthetic rows for every class. A float: that
+        fraction of each class's own size (rounded half up).
+
+    Returns
+    -------
+    strategy : dict
+        The number of rows each class has after resampling.
+    """
+    classes, counts = np.unique(y, return_counts=True)
+    return {
+        c: int(n) + n_rows_to_add(n_synthetic, int(n))
+        for c, n in zip(classes, counts, strict=True)
+    }
+
+
+# ----------------------------------------------------------- generators
 
 
 def draw_seed(rng):
     """An int seed drawn from a ``RandomState``."""
     return int(rng.randint(np.iinfo(np.int32).max))
+
+
+class Seeds:
+    """The seeds of one ``fit``: for each generator fitted and each draw.
+
+    An int (or RandomState) ``random_state`` gives every clone of a
+    generator a seed derived from it; None leaves the generator's own
+    ``random_state``. Draws are always seeded from ``random_state``.
+    """
+
+    def __init__(self, random_state):
+        self._rng = check_random_state(random_state)
+        self._fixed = random_state is not None
+
+    def next(self):
+        """A fresh int seed."""
+        return draw_seed(self._rng)
+
+    def clone(self, generator):
+        """An unfitted clone of ``generator``, seeded (see the class)."""
+        return seeded_clone(generator, self.next() if self._fixed else None)
 
 
 def generator_tags(generator):
@@ -64,10 +148,11 @@ def _accepts(method, name):
     )
 
 
-def draw(generator, n_samples, seed, *, y=None):
-    """``generator.sample(n_samples, [y=y,] random_state=seed)``, rows only.
+def draw(generator, n_samples, seed, like, *, y=None):
+    """``n_samples`` rows of ``generator``, as :func:`as_rows_like` ``like``.
 
-    A tuple's first element is taken: conditional models return ``(X, y)``
+    Calls ``generator.sample(n_samples, [y=y,] random_state=seed)``. A
+    tuple's first element is taken: conditional models return ``(X, y)``
     and sklearn's ``GaussianMixture`` returns ``(X, component_labels)``.
     ``random_state`` is passed only where ``sample`` takes it (sklearn's
     ``GaussianMixture.sample`` uses the estimator's own).
@@ -78,7 +163,10 @@ def draw(generator, n_samples, seed, *, y=None):
     out = generator.sample(n_samples, **kwargs)
     if isinstance(out, tuple):
         out = out[0]
-    return out
+    return as_rows_like(out, like, n_samples, f"{type(generator).__name__}.sample")
+
+
+# ---------------------------------------------------------------- tables
 
 
 def is_frame(X):
@@ -91,7 +179,7 @@ def check_frame(X, owner):
     Sparse columns are made dense (the generator sees dense values; the
     caller restores the dtypes).
     """
-    if X.ndim != 2 or X.shape[0] < 1 or X.shape[1] < 1:
+    if X.shape[0] < 1 or X.shape[1] < 1:
         raise ValueError(
             f"{owner} needs at least one row and one column; got a DataFrame "
             f"of shape {X.shape}."
@@ -118,16 +206,46 @@ def check_frame(X, owner):
     return X
 
 
+def check_frame_X_y(estimator, X, y):
+    """Validate a DataFrame ``X`` (kept as one) and a 1-D ``y`` for ``fit``.
+
+    Sets ``n_features_in_`` and ``feature_names_in_`` on ``estimator``.
+    """
+    X = check_frame(X, type(estimator).__name__)
+    validate_data(estimator, X=X, reset=True, skip_check_array=True)
+    y = column_or_1d(y, warn=True)
+    check_consistent_length(X, y)
+    return X, y
+
+
 def _is_sparse(dtype):
     return isinstance(dtype, pd.SparseDtype)
+
+
+def round_to_dtype(values, dtype):
+    """Generated ``values`` (a column, or a whole array) ready for ``dtype``.
+
+    Bool columns are thresholded at 0.5 and integer columns rounded to the
+    nearest integer and clipped to the dtype's range: a model of numbers
+    gives floats near them, which a plain ``astype`` would truncate toward
+    zero or call True whenever nonzero. Values of other dtypes are
+    returned as they are; the caller casts them.
+    """
+    kind = getattr(dtype, "kind", "O")
+    if kind == "b":
+        return np.asarray(values, dtype=float) > 0.5
+    if kind in "iu" and np.asarray(values).dtype.kind not in "iu":
+        info = np.iinfo(getattr(dtype, "numpy_dtype", dtype))  # nullable Int64
+        return np.clip(np.rint(np.asarray(values, dtype=float)), info.min, info.max)
+    return values
 
 
 def as_rows_like(X_new, X, n_samples, who):
     """Check generated rows and give them the representation of ``X``.
 
     A DataFrame ``X`` gives a DataFrame with its columns and dtypes; an
-    array ``X`` an array of its dtype (integer columns rounded, bool
-    thresholded at 0.5).
+    array ``X`` an array of its dtype. Either way integer columns are
+    rounded and bool columns thresholded at 0.5 (:func:`round_to_dtype`).
     """
     if is_frame(X):
         if not is_frame(X_new):
@@ -140,19 +258,16 @@ def as_rows_like(X_new, X, n_samples, who):
                 f"{list(X_new.columns)}; expected shape {(n_samples, X.shape[1])} "
                 f"with columns {list(X.columns)}."
             )
-        return X_new[X.columns].astype(X.dtypes.to_dict()).reset_index(drop=True)
+        X_new = X_new[X.columns].reset_index(drop=True)
+        columns = {c: round_to_dtype(X_new[c], d) for c, d in X.dtypes.items()}
+        return pd.DataFrame(columns, columns=X.columns).astype(X.dtypes.to_dict())
     X_new = np.asarray(X_new)
     if X_new.shape != (n_samples, X.shape[1]):
         raise ValueError(
             f"{who} returned an array of shape {X_new.shape}; expected "
             f"{(n_samples, X.shape[1])}."
         )
-    if X.dtype.kind == "b":
-        return np.asarray(X_new, dtype=float) > 0.5
-    if X.dtype.kind in "iu" and X_new.dtype.kind not in "iu":
-        info = np.iinfo(X.dtype)
-        X_new = np.clip(np.rint(X_new), info.min, info.max)
-    return X_new.astype(X.dtype, copy=False)
+    return round_to_dtype(X_new, X.dtype).astype(X.dtype, copy=False)
 
 
 def take_rows(X, mask):
@@ -168,8 +283,72 @@ def concat_rows(X, parts):
     return np.concatenate([X, *parts], axis=0)
 
 
-def n_rows_to_add(n_synthetic, n_samples):
-    """Rows for ``n_synthetic``: an int as is, a float as a fraction."""
-    if isinstance(n_synthetic, Integral):
-        return int(n_synthetic)
-    return round(n_synthetic * n_samples)
+def refuse_sparse_and_nan(tags):
+    """``tags`` saying that sparse input and missing values are rejected."""
+    tags.input_tags.sparse = False
+    tags.input_tags.allow_nan = False
+    return tags
+
+
+# ------------------------------------------------------- meta-estimators
+
+
+def fit_method(fit):
+    """Decorate the ``fit`` (or ``fit_resample``) of an augmenting estimator.
+
+    Parameters are validated when it starts, and so are the generator's and
+    the estimator's when they are fitted: they are the user's, unchecked
+    (imbalanced-learn's samplers skip that nested validation). A failure
+    leaves the estimator as it was (:func:`skgen.base.fit_atomically`).
+    """
+    return fit_atomically(_fit_context(prefer_skip_nested_validation=False)(fit))
+
+
+def estimator_has(attr):
+    """Check the fitted ``estimator_`` if there is one, else ``estimator``."""
+
+    def check(self):
+        getattr(getattr(self, "estimator_", self.estimator), attr)
+        return True
+
+    return check
+
+
+def delegate(method, summary, returns):
+    """A method ``m(X)`` returning ``estimator_.m(X)``, there when it is."""
+
+    def call(self, X):
+        check_is_fitted(self)
+        return getattr(self.estimator_, method)(X)
+
+    call.__name__ = method
+    call.__qualname__ = method
+    call.__doc__ = f"""{summary}
+
+        Parameters
+        ----------
+        X : {{array-like, DataFrame}} of shape (n_samples, n_features)
+            Rows as given, never augmented.
+
+        Returns
+        -------
+        {returns}
+        """
+    return available_if(estimator_has(method))(call)
+
+
+class AugmentedMixin:
+    """``predict`` and tags of the meta-estimators that augment in ``fit``.
+
+    ``score`` comes from sklearn's ``ClassifierMixin`` or ``RegressorMixin``
+    (accuracy, R²), computed on ``predict``.
+    """
+
+    predict = delegate(
+        "predict",
+        "Predict with the fitted estimator.",
+        "y_pred : ndarray of shape (n_samples,)",
+    )
+
+    def __sklearn_tags__(self):
+        return refuse_sparse_and_nan(super().__sklearn_tags__())

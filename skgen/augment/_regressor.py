@@ -8,36 +8,25 @@ from sklearn.base import (
     BaseEstimator,
     MetaEstimatorMixin,
     RegressorMixin,
-    _fit_context,
     clone,
 )
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods
-from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import (
-    check_consistent_length,
-    check_is_fitted,
-    column_or_1d,
-    validate_data,
-)
+from sklearn.utils.validation import validate_data
 
-from skgen.augment._classifier import (
-    N_SYNTHETIC_CONSTRAINTS,
-    _estimator_has,
-    check_n_synthetic,
-)
 from skgen.augment._common import (
-    as_rows_like,
-    check_frame,
+    N_SYNTHETIC_CONSTRAINTS,
+    AugmentedMixin,
+    Seeds,
+    check_frame_X_y,
+    check_n_synthetic,
     check_tabular_generator,
     concat_rows,
     draw,
-    draw_seed,
+    fit_method,
     is_frame,
     n_rows_to_add,
-    seeded_clone,
+    round_to_dtype,
 )
-from skgen.base import fit_atomically
 
 
 def _target_name(columns, name):
@@ -58,7 +47,9 @@ def _target_name(columns, name):
     return candidate
 
 
-class AugmentedRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator):
+class AugmentedRegressor(
+    RegressorMixin, AugmentedMixin, MetaEstimatorMixin, BaseEstimator
+):
     """A regressor fitted on its training data plus rows of a joint model.
 
     ``fit`` fits the generator on the table of the features with the target
@@ -78,7 +69,9 @@ class AugmentedRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator):
         fitted without labels on the joint table.
     n_synthetic : int or float, default=1.0
         An int: that many synthetic rows. A float: that fraction of the
-        number of training rows (1.0 doubles the data), rounded.
+        number of training rows (1.0 doubles the data), rounded half up.
+        0 and 0.0 add no row. Unlike :class:`AugmentedClassifier`, None is
+        refused: there are no classes whose balance could set the number.
     random_state : int, RandomState instance or None, default=None
         Seeds the generator and the draws: the same int gives the same
         model. An int also overrides the generator's ``random_state``
@@ -94,7 +87,7 @@ class AugmentedRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator):
     n_synthetic_ : int
         Number of synthetic rows the estimator was trained on.
     n_features_in_ : int
-        Number of columns of ``X``.
+        Number of columns of ``X``, the target not counted.
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Column names, when ``X`` is a DataFrame with string column names.
 
@@ -106,18 +99,25 @@ class AugmentedRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator):
     -----
     A DataFrame ``X`` is kept as one (the target column is named after a
     named Series ``y``, else "target", made unique); the synthetic target
-    keeps ``y``'s dtype there, and is float for arrays. The generator models
-    the target jointly with the features, so synthetic targets follow the
-    learned ``p(x, y)``; a poor generator adds noise, so compare by
-    cross-validation.
+    keeps ``y``'s dtype there (an integer target is rounded), and is float
+    for arrays. The generator models the target jointly with the features,
+    so synthetic targets follow the learned ``p(x, y)``; a poor generator
+    adds noise, so compare by cross-validation.
+
+    ``fit`` takes no ``sample_weight`` and routes no metadata: which weight
+    a synthetic row should carry is not defined. The parameters of
+    ``generator`` and ``estimator`` are validated when they are fitted.
+    ``score`` is sklearn's R² of ``predict``. For :mod:`skops.io`, trust
+    ``estimator``'s own types as well as ``skgen.utils.trusted_types()``
+    (see :class:`AugmentedClassifier`).
 
     Examples
     --------
     >>> from sklearn.datasets import make_regression
+    >>> X, y = make_regression(n_samples=100, n_features=3, random_state=0)
     >>> from sklearn.linear_model import Ridge
     >>> from skgen.augment import AugmentedRegressor
     >>> from skgen.neural import VAE
-    >>> X, y = make_regression(n_samples=100, n_features=3, random_state=0)
     >>> reg = AugmentedRegressor(
     ...     Ridge(), VAE(hidden_layer_sizes=(16,), max_epochs=5),
     ...     n_synthetic=50, random_state=0,
@@ -140,31 +140,29 @@ class AugmentedRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator):
         self.random_state = random_state
 
     def _check_X_y(self, X, y):
+        if not is_frame(X):
+            return validate_data(self, X=X, y=y, reset=True, y_numeric=True)
+        X, y = check_frame_X_y(self, X, y)
         name = type(self).__name__
-        if is_frame(X):
-            X = check_frame(X, name)
-            validate_data(self, X=X, reset=True, skip_check_array=True)
-            y = column_or_1d(y, warn=True)
-            check_consistent_length(X, y)
-            if y.dtype.kind not in "biuf" or not np.all(np.isfinite(y)):
-                raise ValueError(
-                    f"y must be finite numbers for {name}; got dtype {y.dtype}"
-                    " or non-finite values."
-                )
-            return X, y
-        return validate_data(self, X=X, y=y, reset=True, y_numeric=True)
+        if y.dtype.kind not in "biuf":
+            raise ValueError(f"y must be numeric for {name}; got dtype {y.dtype}.")
+        if not np.all(np.isfinite(y)):
+            raise ValueError(
+                f"y must be finite for {name}; got {int(np.sum(~np.isfinite(y)))} "
+                "NaN or infinite values."
+            )
+        return X, y
 
-    @fit_atomically
-    @_fit_context(prefer_skip_nested_validation=False)
+    @fit_method
     def fit(self, X, y):
         """Fit the generator on ``(X, y)``, augment, and fit ``estimator``.
 
         Parameters
         ----------
         X : {array-like, DataFrame} of shape (n_samples, n_features)
-            Training rows.
+            Training rows, modelled jointly with ``y``.
         y : array-like of shape (n_samples,)
-            Numeric target.
+            Numeric, finite target. No ``sample_weight``: see Notes.
 
         Returns
         -------
@@ -174,8 +172,7 @@ class AugmentedRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator):
         check_tabular_generator(self.generator, type(self).__name__)
         y_name = getattr(y, "name", None)
         X, y = self._check_X_y(X, y)
-        rng = check_random_state(self.random_state)
-        fixed = self.random_state is not None
+        seeds = Seeds(self.random_state)
         if is_frame(X):
             target = _target_name(X.columns, y_name)
             joint = X.reset_index(drop=True)
@@ -183,16 +180,13 @@ class AugmentedRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator):
         else:
             target = None
             joint = np.column_stack([X.astype(float), y])
-        generator = seeded_clone(self.generator, draw_seed(rng) if fixed else None)
-        generator.fit(joint)
+        generator = seeds.clone(self.generator).fit(joint)
         n_new = n_rows_to_add(self.n_synthetic, X.shape[0])
         X_res, y_res = X, y
         if n_new > 0:
-            rows = draw(generator, n_new, draw_seed(rng))
-            who = f"{type(generator).__name__}.sample"
-            rows = as_rows_like(rows, joint, n_new, who)
+            rows = draw(generator, n_new, seeds.next(), joint)
             if target is None:
-                X_new = as_rows_like(rows[:, :-1], X, n_new, who)
+                X_new = round_to_dtype(rows[:, :-1], X.dtype).astype(X.dtype)
                 y_new = rows[:, -1]
             else:
                 X_new, y_new = rows.drop(columns=target), rows[target].to_numpy()
@@ -202,43 +196,3 @@ class AugmentedRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator):
         self.generator_ = generator
         self.n_synthetic_ = n_new
         return self
-
-    @available_if(_estimator_has("predict"))
-    def predict(self, X):
-        """Predict with the fitted estimator.
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-        """
-        check_is_fitted(self)
-        return self.estimator_.predict(X)
-
-    @available_if(_estimator_has("score"))
-    def score(self, X, y, sample_weight=None):
-        """Score of the fitted estimator (R² for sklearn regressors).
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        sample_weight : array-like of shape (n_samples,), default=None
-
-        Returns
-        -------
-        score : float
-        """
-        check_is_fitted(self)
-        if sample_weight is None:
-            return self.estimator_.score(X, y)
-        return self.estimator_.score(X, y, sample_weight=sample_weight)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = False
-        tags.input_tags.allow_nan = False
-        return tags

@@ -4,52 +4,25 @@ from typing import ClassVar
 
 import numpy as np
 from imblearn.over_sampling.base import BaseOverSampler
-from imblearn.utils import check_target_type
-from sklearn.utils import check_random_state
+from imblearn.utils import check_sampling_strategy, check_target_type
+from imblearn.utils._validation import ArraysTransformer
+from sklearn.preprocessing import label_binarize
 from sklearn.utils._param_validation import HasMethods, StrOptions
-from sklearn.utils.validation import (
-    check_consistent_length,
-    column_or_1d,
-    validate_data,
-)
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import validate_data
 
 from skgen.augment._common import (
-    as_rows_like,
-    check_frame,
+    Seeds,
+    check_frame_X_y,
     check_tabular_generator,
     concat_rows,
     draw,
-    draw_seed,
+    fit_method,
     generator_tags,
     is_frame,
-    n_rows_to_add,
-    seeded_clone,
+    refuse_sparse_and_nan,
     take_rows,
 )
-from skgen.base import fit_atomically
-
-
-def n_synthetic_strategy(y, n_synthetic):
-    """A ``sampling_strategy`` callable adding ``n_synthetic`` rows per class.
-
-    Parameters
-    ----------
-    y : ndarray of shape (n_samples,)
-        The labels.
-    n_synthetic : int or float
-        An int: that many synthetic rows for every class. A float: that
-        fraction of each class's own size (rounded).
-
-    Returns
-    -------
-    strategy : dict
-        The number of rows each class has after resampling.
-    """
-    classes, counts = np.unique(y, return_counts=True)
-    return {
-        c: int(n) + n_rows_to_add(n_synthetic, int(n))
-        for c, n in zip(classes, counts, strict=True)
-    }
 
 
 class GenerativeResampler(BaseOverSampler):
@@ -112,7 +85,8 @@ class GenerativeResampler(BaseOverSampler):
     n_features_in_ : int
         Number of columns of ``X``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
-        Column names, when ``X`` is a DataFrame with string column names.
+        Column names, when ``X`` is a DataFrame with string column names;
+        the resampled DataFrame keeps them.
 
     See Also
     --------
@@ -131,6 +105,15 @@ class GenerativeResampler(BaseOverSampler):
     In per-class mode every class that receives rows needs at least two
     rows of its own (a ValueError says which); in conditional mode one
     model is shared, so rare classes borrow strength from the others.
+
+    Unlike imbalanced-learn's own samplers, ``fit_resample`` validates the
+    generator's parameters when fitting it (they are the user's, not
+    checked yet); it takes no ``sample_weight`` or other metadata.
+
+    To load a fitted sampler (or a pipeline holding one) with
+    :mod:`skops.io`, pass ``trusted=skgen.utils.trusted_types()`` plus the
+    types of your own estimators that are neither scikit-learn's nor
+    skgen's (a generator or a final estimator of your own).
 
     Examples
     --------
@@ -170,7 +153,7 @@ class GenerativeResampler(BaseOverSampler):
         self.conditional = conditional
         self.random_state = random_state
 
-    @fit_atomically
+    @fit_method
     def fit_resample(self, X, y):
         """Fit the generator(s) and return the data with synthetic rows added.
 
@@ -189,22 +172,30 @@ class GenerativeResampler(BaseOverSampler):
         y_resampled : {ndarray, Series} of shape (n_samples_new,)
             ``y`` first, then the labels of the synthetic rows.
         """
-        return super().fit_resample(X, y)
+        # imbalanced-learn's fit_resample, but validating the generator's
+        # parameters too (fit_method)
+        check_tabular_generator(self.generator, type(self).__name__)
+        check_classification_targets(y)
+        arrays = ArraysTransformer(X, y)
+        X, y, binarize_y = self._check_X_y(X, y)
+        self.sampling_strategy_ = check_sampling_strategy(
+            self.sampling_strategy, y, self._sampling_type
+        )
+        X_res, y_res = self._fit_resample(X, y)
+        if binarize_y:
+            y_res = label_binarize(y_res, classes=np.unique(y))
+        return arrays.transform(X_res, y_res)
 
     def _check_X_y(self, X, y, accept_sparse=None):
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
         if is_frame(X):
             # kept as a DataFrame: mixed-type generators need the dtypes
-            X = check_frame(X, type(self).__name__)
-            validate_data(self, X=X, reset=True, skip_check_array=True)
-            y = column_or_1d(y, warn=True)
-            check_consistent_length(X, y)
+            X, y = check_frame_X_y(self, X, y)
         else:
             X, y = validate_data(self, X=X, y=y, reset=True, accept_sparse=False)
         return X, y, binarize_y
 
     def _use_conditional(self):
-        check_tabular_generator(self.generator, type(self).__name__)
         tags = generator_tags(self.generator)
         supports_y = tags is not None and tags.conditional
         if self.conditional == "auto":
@@ -220,17 +211,15 @@ class GenerativeResampler(BaseOverSampler):
 
     def _fit_resample(self, X, y):
         self.conditional_ = self._use_conditional()
-        rng = check_random_state(self.random_state)
-        fixed = self.random_state is not None
+        seeds = Seeds(self.random_state)
         targets = {c: n for c, n in self.sampling_strategy_.items() if n > 0}
         self.generator_ = None
         self.generators_ = {}
         parts = []
         if self.conditional_ and targets:
-            generator = seeded_clone(self.generator, draw_seed(rng) if fixed else None)
-            self.generator_ = generator.fit(X, y)
+            self.generator_ = seeds.clone(self.generator).fit(X, y)
             for cls, n in targets.items():
-                parts.append(self._draw(self.generator_, n, rng, X, y=cls))
+                parts.append(draw(self.generator_, n, seeds.next(), X, y=cls))
         elif targets:
             classes, counts = np.unique(y, return_counts=True)
             count = dict(zip(classes.tolist(), counts.tolist(), strict=True))
@@ -244,22 +233,12 @@ class GenerativeResampler(BaseOverSampler):
                         "leave the class out of sampling_strategy."
                     )
             for cls, n in targets.items():
-                generator = seeded_clone(
-                    self.generator, draw_seed(rng) if fixed else None
-                )
+                generator = seeds.clone(self.generator)
                 generator.fit(take_rows(X, y == cls))
                 self.generators_[cls] = generator
-                parts.append(self._draw(generator, n, rng, X))
+                parts.append(draw(generator, n, seeds.next(), X))
         y_new = [np.full(n, cls, dtype=y.dtype) for cls, n in targets.items()]
         return concat_rows(X, parts), np.concatenate([y, *y_new])
 
-    def _draw(self, generator, n_samples, rng, X, y=None):
-        rows = draw(generator, n_samples, draw_seed(rng), y=y)
-        who = f"{type(generator).__name__}.sample"
-        return as_rows_like(rows, X, n_samples, who)
-
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = False
-        tags.input_tags.allow_nan = False
-        return tags
+        return refuse_sparse_and_nan(super().__sklearn_tags__())

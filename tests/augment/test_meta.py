@@ -3,8 +3,12 @@
 import numpy as np
 import pandas as pd
 import pytest
+import skops.io as sio
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.compose import make_column_transformer
 from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
+from sklearn.metrics import r2_score
+from sklearn.mixture import GaussianMixture
 from sklearn.model_selection import (
     GridSearchCV,
     KFold,
@@ -19,6 +23,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 from skgen.augment import AugmentedClassifier, AugmentedRegressor
 from skgen.markov import MarkovChain
 from skgen.neural import VAE
+from skgen.utils import trusted_types
 
 
 def tiny(**params):
@@ -150,6 +155,9 @@ def test_grid_search_and_plain_pipeline(imbalanced):
         ({"n_synthetic": 10}, [100, 40]),
         ({"n_synthetic": 0.5}, [135, 45]),  # half of each class's size
         ({"n_synthetic": 0}, [90, 30]),
+        ({"n_synthetic": 0.0}, [90, 30]),  # 0.0 is 0, not an error
+        ({"n_synthetic": 0.05}, [95, 32]),  # 4.5 -> 5 and 1.5 -> 2: half up
+        ({"n_synthetic": 1 / 12}, [98, 33]),  # 7.5 -> 8 (round gives 8), 2.5 -> 3
     ],
 )
 def test_rows_added(imbalanced, params, expected):
@@ -174,6 +182,47 @@ def test_n_synthetic_with_sampling_strategy_is_an_error(imbalanced):
         AugmentedClassifier(LogisticRegression(), tiny(), n_synthetic=True).fit(X, y)
     with pytest.raises(InvalidParameterError, match="'n_synthetic' parameter"):
         AugmentedClassifier(LogisticRegression(), tiny(), n_synthetic=-1).fit(X, y)
+    with pytest.raises(InvalidParameterError, match="'n_synthetic' parameter"):
+        AugmentedClassifier(LogisticRegression(), tiny(), n_synthetic=-0.5).fit(X, y)
+
+
+# ----------------------------------------------------------- validation
+
+
+@pytest.mark.parametrize("bad", ["generator", "estimator"])
+def test_inner_parameters_are_validated(imbalanced, linear, bad):
+    """The generator's and estimator's parameters, as sklearn's own checks."""
+    generator = tiny(max_epochs=-1) if bad == "generator" else tiny()
+    match = "'max_epochs' parameter of VAE" if bad == "generator" else "'C' param"
+    X, y = imbalanced
+    C = -1.0 if bad == "estimator" else 1.0
+    with pytest.raises(InvalidParameterError, match=match):
+        AugmentedClassifier(LogisticRegression(C=C), generator).fit(X, y)
+    X, y = linear
+    alpha = -1.0 if bad == "estimator" else 1.0
+    match = match if bad == "generator" else "'alpha' parameter"
+    with pytest.raises(InvalidParameterError, match=match):
+        AugmentedRegressor(Ridge(alpha=alpha), generator).fit(X, y)
+
+
+def test_refit_on_an_array_drops_feature_names(imbalanced, linear):
+    for make, (X, y) in [
+        (lambda: AugmentedClassifier(LogisticRegression(), tiny()), imbalanced),
+        (lambda: AugmentedRegressor(Ridge(), tiny(), n_synthetic=5), linear),
+    ]:
+        frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])])
+        model = make().fit(frame, y)
+        assert model.feature_names_in_.tolist() == frame.columns.tolist()
+        model.fit(X, y)
+        assert not hasattr(model, "feature_names_in_")
+        assert model.n_features_in_ == X.shape[1]
+
+
+def test_fit_takes_no_sample_weight(imbalanced):
+    X, y = imbalanced
+    clf = AugmentedClassifier(LogisticRegression(), tiny())
+    with pytest.raises(TypeError, match="sample_weight"):
+        clf.fit(X, y, sample_weight=np.ones(len(y)))
 
 
 # ---------------------------------------------------------- delegation
@@ -210,14 +259,18 @@ def test_same_random_state_same_model(imbalanced):
     assert not np.allclose(coef(0), coef(1))
 
 
-def test_mixed_dataframe():
+def fit_on_mixed_frame(classifier):
+    """An AugmentedClassifier of ``classifier`` after one-hot encoding."""
     X, y = mixed_frame()
     encode = make_column_transformer(
         (OneHotEncoder(), ["colour"]), remainder=StandardScaler()
     )
-    clf = AugmentedClassifier(
-        make_pipeline(encode, RecordingLogisticRegression()), tiny(), random_state=0
-    ).fit(X, y)
+    clf = AugmentedClassifier(make_pipeline(encode, classifier), tiny(), random_state=0)
+    return clf.fit(X, y), X, y
+
+
+def test_mixed_dataframe():
+    clf, X, _ = fit_on_mixed_frame(RecordingLogisticRegression())
     ((fit_X, _),) = LOG["estimator_fit"]  # after the column transformer
     assert fit_X.shape == (192, 6)
     assert clf.feature_names_in_.tolist() == X.columns.tolist()
@@ -328,9 +381,102 @@ def test_regressor_dataframe():
     assert reg.predict(X).shape == (120,)
 
 
+def test_regressor_dataframe_int_and_bool_columns():
+    """An array generator on a table: the int target and bools are rounded."""
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame({"x": rng.normal(size=400), "b": rng.rand(400) > 0.5})
+    y = pd.Series(rng.randint(0, 2, 400), name="label")
+    seen = []
+
+    class RecordingRidge(Ridge):
+        def fit(self, X, y):
+            seen.append((X.copy(), np.array(y)))
+            return super().fit(X, y)
+
+    AugmentedRegressor(
+        RecordingRidge(),
+        GaussianMixture(n_components=1, random_state=0),
+        n_synthetic=400,
+        random_state=0,
+    ).fit(X, y)
+    ((fit_X, fit_y),) = seen
+    # truncating toward zero took the target's mean to about 0.2
+    assert set(fit_y[400:]) <= {-1, 0, 1, 2}
+    assert abs(fit_y[400:].mean() - y.mean()) < 0.1
+    assert fit_X["b"].dtype == bool
+    assert abs(fit_X["b"].iloc[400:].mean() - X["b"].mean()) < 0.1  # not all True
+
+
+def test_regressor_n_synthetic_zero_and_none(linear):
+    X, y = linear
+    for zero in (0, 0.0):
+        reg = AugmentedRegressor(Ridge(), tiny(), n_synthetic=zero).fit(X, y)
+        assert reg.n_synthetic_ == 0
+    assert (
+        AugmentedRegressor(Ridge(), tiny(), n_synthetic=0.5)
+        .fit(X[:5], y[:5])
+        .n_synthetic_
+        == 3
+    )  # 2.5 rounds half up
+    with pytest.raises(InvalidParameterError, match="'n_synthetic' parameter"):
+        AugmentedRegressor(Ridge(), tiny(), n_synthetic=None).fit(X, y)
+
+
+def test_regressor_score_is_r2(linear):
+    X, y = linear
+    reg = AugmentedRegressor(Ridge(), tiny(), n_synthetic=10, random_state=0)
+    reg.fit(X, y)
+    assert reg.score(X, y) == pytest.approx(r2_score(y, reg.predict(X)))
+
+
 def test_regressor_errors(linear):
     X, y = linear
     with pytest.raises(ValueError, match="dtype='numeric' is not compatible"):
         AugmentedRegressor(Ridge(), tiny()).fit(X, np.array(["a", "b"] * 150))
     with pytest.raises(ValueError, match="representation is 'token_sequences'"):
         AugmentedRegressor(Ridge(), MarkovChain()).fit(X, y)
+    frame = pd.DataFrame(X, columns=["x"])
+    with pytest.raises(
+        ValueError, match="y must be numeric for AugmentedRegressor; got dtype object"
+    ):
+        AugmentedRegressor(Ridge(), tiny()).fit(
+            frame, np.array(["a", "b"] * 150, dtype=object)
+        )
+    y_bad = y.copy()
+    y_bad[[3, 7]] = [np.nan, np.inf]
+    with pytest.raises(
+        ValueError,
+        match="y must be finite for AugmentedRegressor; got 2 NaN or infinite values",
+    ):
+        AugmentedRegressor(Ridge(), tiny()).fit(frame, y_bad)
+
+
+# ------------------------------------------------------------ persistence
+
+
+class OwnClassifier(ClassifierMixin, BaseEstimator):
+    """A classifier of the user's own: skops does not know its type."""
+
+    def fit(self, X, y):
+        self.classes_, counts = np.unique(y, return_counts=True)
+        self.majority_ = self.classes_[np.argmax(counts)]
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.majority_)
+
+
+def test_skops_round_trip():
+    clf, X, y = fit_on_mixed_frame(LogisticRegression())
+    # the VAE's TabularEncoder is on skgen's list; sklearn's types are skops'
+    loaded = sio.loads(sio.dumps(clf), trusted=trusted_types())
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    # an estimator of the user's own must be trusted by the user
+    own = AugmentedClassifier(OwnClassifier(), tiny(), random_state=0).fit(X, y)
+    dumped = sio.dumps(own)
+    name = f"{OwnClassifier.__module__}.OwnClassifier"
+    assert set(sio.get_untrusted_types(data=dumped)) - set(trusted_types()) == {name}
+    with pytest.raises(sio.exceptions.UntrustedTypesFoundException):
+        sio.loads(dumped, trusted=trusted_types())
+    loaded = sio.loads(dumped, trusted=[*trusted_types(), name])
+    np.testing.assert_array_equal(loaded.predict(X), own.predict(X))

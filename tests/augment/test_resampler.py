@@ -3,11 +3,14 @@
 import numpy as np
 import pandas as pd
 import pytest
+import skops.io as sio
 from imblearn.pipeline import make_pipeline as make_imblearn_pipeline
 from imblearn.utils.estimator_checks import estimator_checks_generator
 from scipy import sparse
+from sklearn import config_context
 from sklearn.linear_model import LogisticRegression
 from sklearn.mixture import GaussianMixture
+from sklearn.neighbors import KernelDensity
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import InvalidParameterError
 
@@ -16,6 +19,7 @@ from skgen.base import GenerativeTags
 from skgen.markov import MarkovChain
 from skgen.neural import VAE
 from skgen.pipeline import make_generative_pipeline
+from skgen.utils import trusted_types
 
 
 def tiny(**params):
@@ -243,6 +247,28 @@ def test_dataframe_in_dataframe_out(conditional):
     assert new.notna().all().all()
 
 
+@pytest.mark.parametrize(
+    "generator",
+    [
+        GaussianMixture(n_components=1, random_state=0),
+        KernelDensity(bandwidth=0.3),
+    ],
+    ids=["GaussianMixture", "KernelDensity"],
+)
+def test_int_and_bool_columns_from_an_array_generator(generator):
+    """Generators returning arrays: ints rounded, bools thresholded at 0.5."""
+    rng = np.random.RandomState(0)
+    y = np.repeat([0, 1], [300, 100])
+    X = pd.DataFrame({"i": rng.randint(0, 2, 400), "b": rng.rand(400) > 0.5})
+    X_res, _ = GenerativeResampler(generator, random_state=0).fit_resample(X, y)
+    new, minority = X_res.iloc[400:], X[y == 1]
+    assert X_res.dtypes.to_dict() == X.dtypes.to_dict()
+    # truncating toward zero gave i a mean of 0.17; ``!= 0`` made b all True
+    assert abs(new["i"].mean() - minority["i"].mean()) < 0.1
+    assert abs(new["b"].mean() - minority["b"].mean()) < 0.1
+    assert set(new["i"]) <= {-1, 0, 1, 2}
+
+
 def test_inside_an_imblearn_pipeline(three_classes):
     X, y = three_classes
     seen = []
@@ -307,6 +333,31 @@ def test_errors(three_classes):
         GenerativeResampler(tiny()).fit_resample(sparse.csr_matrix(X), y)
 
 
+@pytest.mark.parametrize("conditional", [True, False])
+def test_generator_parameters_are_validated(three_classes, conditional):
+    """imbalanced-learn skips nested validation; the generator is the user's."""
+    X, y = three_classes
+    sampler = GenerativeResampler(
+        tiny(max_epochs=-1), conditional=conditional, random_state=0
+    )
+    with pytest.raises(InvalidParameterError, match="'max_epochs' parameter of VAE"):
+        sampler.fit_resample(X, y)
+    assert not hasattr(sampler, "sampling_strategy_")  # nothing half-fitted
+    # in an imblearn pipeline too
+    pipe = make_imblearn_pipeline(sampler, LogisticRegression())
+    with pytest.raises(InvalidParameterError, match="'max_epochs' parameter of VAE"):
+        pipe.fit(X, y)
+
+
+def test_global_skip_parameter_validation_is_honoured(three_classes):
+    """A user who turns validation off gets no check, nested or not."""
+    X, y = three_classes
+    sampler = GenerativeResampler(tiny(max_epochs=-1), random_state=0)
+    with config_context(skip_parameter_validation=True):
+        _, y_res = sampler.fit_resample(X, y)
+    assert np.bincount(y_res).tolist() == [60, 60, 60]
+
+
 def test_class_with_one_row(three_classes):
     X, y = three_classes
     y = y.copy()
@@ -316,6 +367,22 @@ def test_class_with_one_row(three_classes):
     # one conditional model borrows strength from the other classes
     _, y_res = GenerativeResampler(tiny(), random_state=0).fit_resample(X, y)
     assert np.bincount(y_res).tolist() == [60, 60, 60, 60]
+
+
+# ------------------------------------------------------------ persistence
+
+
+def test_skops_round_trip():
+    """skgen's trusted types cover the sampler, the VAE and its encoder."""
+    X, y = mixed_frame()
+    sampler = GenerativeResampler(tiny(), random_state=0)
+    sampler.fit_resample(X, y)
+    loaded = sio.loads(sio.dumps(sampler), trusted=trusted_types())
+    assert type(loaded.generator_.encoder_).__name__ == "TabularEncoder"
+    np.testing.assert_array_equal(
+        loaded.generator_.sample(5, y="rare", random_state=0)[0]["height"],
+        sampler.generator_.sample(5, y="rare", random_state=0)[0]["height"],
+    )
 
 
 # -------------------------------------------------- imbalanced-learn's checks
