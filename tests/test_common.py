@@ -41,7 +41,8 @@ def test_generative_checks(estimator, check):
 
 
 if TWO_D:
-
+    # Tiny test models stop training early on purpose.
+    @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
     @sklearn_parametrize_with_checks(
         TWO_D,
         expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS.get(
