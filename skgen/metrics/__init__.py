@@ -16,7 +16,10 @@ Every sample-based metric takes numeric arrays, which it uses as given, or
 DataFrames with numeric, bool and categorical columns, which it encodes with
 a :class:`~skgen.tabular.TabularEncoder` fitted on the real rows (numeric
 columns standardised, bool and two-level columns 0/1, other categorical
-columns one-hot) before comparing.
+columns one-hot) before comparing. A category of the generated rows that
+the real rows never show cannot be encoded and raises a ``ValueError``
+(inside a scorer, a rare level missing from a held-out fold does the same;
+see :func:`make_generative_scorer`).
 """
 
 from skgen.metrics._detection import detection_score, tstr_score

@@ -1,5 +1,7 @@
 """Classifier-based metrics: detection (C2ST) and train-synthetic-test-real."""
 
+from numbers import Integral
+
 import numpy as np
 from sklearn.base import clone, is_classifier
 from sklearn.ensemble import (
@@ -45,6 +47,7 @@ def detection_score(X_real, X_generated, *, estimator=None, cv=5, random_state=N
         detects differences in any feature and interaction, needs no
         scaling and is fast on large samples. A linear classifier would
         only detect differences of the means.
+        An error in its ``fit`` is raised, not turned into a NaN score.
     cv : int, cross-validation generator or iterable, default=5
         An int gives a shuffled ``StratifiedKFold`` with that many folds
         (seeded by ``random_state``).
@@ -95,9 +98,16 @@ def detection_score(X_real, X_generated, *, estimator=None, cv=5, random_state=N
     seed = rng.randint(np.iinfo(np.int32).max)
     if estimator is None:
         estimator = HistGradientBoostingClassifier(random_state=seed)
+    elif not (
+        hasattr(estimator, "predict_proba") or hasattr(estimator, "decision_function")
+    ):
+        raise TypeError(
+            "estimator must be a classifier with predict_proba or "
+            f"decision_function, to compute the ROC AUC; got {estimator!r}."
+        )
     Z = np.vstack([R, G])
     labels = np.r_[np.zeros(R.shape[0], int), np.ones(G.shape[0], int)]
-    if isinstance(cv, int):
+    if isinstance(cv, Integral):
         smallest = min(R.shape[0], G.shape[0])
         if cv > smallest:
             raise ValueError(
@@ -107,7 +117,9 @@ def detection_score(X_real, X_generated, *, estimator=None, cv=5, random_state=N
         cv = StratifiedKFold(n_splits=cv, shuffle=True, random_state=seed)
     else:
         cv = check_cv(cv, labels, classifier=True)
-    scores = cross_val_score(clone(estimator), Z, labels, cv=cv, scoring="roc_auc")
+    scores = cross_val_score(
+        clone(estimator), Z, labels, cv=cv, scoring="roc_auc", error_score="raise"
+    )
     return float(np.mean(scores))
 
 

@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 import numpy as np
 from scipy.special import rel_entr
-from sklearn.neighbors import KDTree, NearestNeighbors
+from sklearn.neighbors import KDTree
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import (
     HasMethods,
@@ -15,7 +15,13 @@ from sklearn.utils._param_validation import (
 )
 from sklearn.utils.validation import check_array
 
-from skgen.metrics._validation import _as_matrix, check_samples
+from skgen.metrics._neighbors import (
+    exact_inside,
+    kneighbors,
+    paired_distances,
+    screened_blocks,
+)
+from skgen.metrics._validation import _as_matrix, check_samples, subsample
 
 # --------------------------------------------------------------- Fréchet
 
@@ -332,37 +338,59 @@ class PrecisionRecallResult(NamedTuple):
 
 
 def _knn_radii(X, k, algorithm):
-    """Distance from each row to its k-th nearest other row."""
-    nn = NearestNeighbors(n_neighbors=k + 1, algorithm=algorithm).fit(X)
-    return nn.kneighbors(X)[0][:, k]
+    """Exact distance from each row to its k-th nearest other row."""
+    return kneighbors(X, None, k, algorithm=algorithm)[0][:, -1]
 
 
 def _ball_hits_tree(centres, radii, points):
-    """For each ball ``B(centres[i], radii[i])``, the points inside it.
+    """Which points lie in which balls ``B(centres[i], radii[i])``.
 
-    Returns ``(ball, point)`` index pairs. A tree over ``points`` answers one
-    radius query per ball with that ball's own radius, so the work grows
-    with the number of hits, not with ``len(centres) * len(points)``.
+    Returns ``inside`` such that point ``j`` is in ball ``i`` exactly when
+    ``(i, j)`` is among the pairs of ``inside`` (two index arrays). A tree
+    over ``points`` answers one radius query per ball with that ball's own
+    radius, so the work grows with the number of hits, not with
+    ``len(centres) * len(points)``. The tree compares squared distances with
+    the squared radius, which can lose a point at exactly the radius, so it
+    searches a slightly larger ball and the exact distances decide.
     """
     tree = KDTree(points)
-    hits = tree.query_radius(centres, radii)
-    counts = np.fromiter((h.shape[0] for h in hits), np.intp, len(hits))
-    balls = np.repeat(np.arange(len(hits)), counts)
-    inside = np.concatenate(hits) if len(hits) else np.zeros(0, np.intp)
-    return balls, inside.astype(np.intp)
+    found = tree.query_radius(centres, radii * (1 + 1e-9))
+    counts = np.fromiter((f.shape[0] for f in found), np.intp, len(found))
+    balls = np.repeat(np.arange(len(found)), counts)
+    candidates = np.concatenate(found).astype(np.intp)
+    keep = paired_distances(centres, balls, points, candidates) <= radii[balls]
+    return balls[keep], candidates[keep]
 
 
-def _ball_hits_brute(centres, radii, points, chunk=1024):
-    """Same as :func:`_ball_hits_tree` by blocks of pairwise distances."""
-    balls, inside = [], []
-    sq_points = np.einsum("ij,ij->i", points, points)
-    for start in range(0, centres.shape[0], chunk):
-        C = centres[start : start + chunk]
-        d2 = np.einsum("ij,ij->i", C, C)[:, None] - 2 * C @ points.T + sq_points
-        b, p = np.nonzero(d2 <= radii[start : start + chunk, None] ** 2)
-        balls.append(b + start)
-        inside.append(p)
-    return np.concatenate(balls), np.concatenate(inside)
+def _prdc_tree(R, r_real, G, r_gen):
+    """``(generated in a real ball, hits, real balls hit, real in a
+    generated ball)`` as boolean masks and a count, with KD-trees."""
+    ball, point = _ball_hits_tree(R, r_real, G)
+    gen_inside = np.zeros(G.shape[0], bool)
+    gen_inside[point] = True
+    ball_hit = np.zeros(R.shape[0], bool)
+    ball_hit[ball] = True
+    real_inside = np.zeros(R.shape[0], bool)
+    real_inside[_ball_hits_tree(G, r_gen, R)[1]] = True
+    return gen_inside, point.shape[0], ball_hit, real_inside
+
+
+def _prdc_brute(R, r_real, G, r_gen):
+    """Same as :func:`_prdc_tree` from blocks of real-generated distances,
+    one pass for both directions."""
+    gen_inside = np.zeros(G.shape[0], bool)
+    ball_hit = np.zeros(R.shape[0], bool)
+    real_inside = np.zeros(R.shape[0], bool)
+    hits = 0
+    for start, D, tol in screened_blocks(R, G):
+        stop = start + D.shape[0]
+        in_real = exact_inside(D, tol, r_real[start:stop, None], R, start, G)
+        gen_inside |= in_real.any(axis=0)
+        ball_hit[start:stop] = in_real.any(axis=1)
+        hits += np.count_nonzero(in_real)
+        in_gen = exact_inside(D, tol, r_gen[None, :], R, start, G)
+        real_inside[start:stop] = in_gen.any(axis=1)
+    return gen_inside, hits, ball_hit, real_inside
 
 
 @validate_params(
@@ -403,9 +431,11 @@ def precision_recall(
     algorithm : {"auto", "kd_tree", "brute"}, default="auto"
         How the balls are searched: ``"kd_tree"`` runs one radius query per
         ball in a KD-tree (work grows with the number of hits, fast for
-        up to ~20 features); ``"brute"`` computes all real-generated
-        distances in blocks (``n_real * n_generated`` work, better for many
-        features). ``"auto"`` takes ``"kd_tree"`` for at most 20 features.
+        up to ~20 features); ``"brute"`` computes all real-real,
+        generated-generated and real-generated distances in blocks
+        (``(n_real + n_generated)^2`` work, better for many features).
+        ``"auto"`` takes ``"kd_tree"`` for at most 20 features. Both give
+        the same result (see Notes on ties).
     max_samples : int or None, default=10_000
         At most this many rows of each sample are used, drawn without
         replacement (10,000 as in Naeem et al.); None uses all rows. See
@@ -448,6 +478,16 @@ def precision_recall(
     100,000 rows on two cores), and four passes are needed (two k-NN radii
     searches and one radius search each way).
 
+    **Ties.** A sample at exactly the radius is inside the ball (``<=``, as
+    in Kynkäänniemi et al.), where the ``prdc`` package of Naeem et al.
+    uses ``<``. Ties are common on encoded categories (one-hot columns) and
+    integer data, so the two can differ there. Every radius and every
+    comparison with a radius uses the exact distance
+    ``sqrt(sum_j (x_j - y_j)^2)``, summed in column order (the fast form
+    ``|x|^2 - 2 x.y + |y|^2``, off by about ``1e-7``, only screens out
+    pairs far from the radius), with either ``algorithm``: a tie is a tie,
+    and ``"kd_tree"`` and ``"brute"`` agree exactly.
+
     Distances are Euclidean. DataFrames are encoded with a
     :class:`~skgen.tabular.TabularEncoder` fitted on ``X_real``; arrays are
     used as given, so scale the columns first when their units differ.
@@ -480,32 +520,21 @@ def precision_recall(
         min_samples=n_neighbors + 1,
     )
     rng = check_random_state(random_state)
-    if max_samples is not None:
-        if R.shape[0] > max_samples:
-            R = R[np.sort(rng.choice(R.shape[0], max_samples, replace=False))]
-        if G.shape[0] > max_samples:
-            G = G[np.sort(rng.choice(G.shape[0], max_samples, replace=False))]
-        if n_neighbors >= max_samples:
-            raise ValueError(
-                f"n_neighbors={n_neighbors} must be < max_samples={max_samples}."
-            )
+    R, G = subsample(R, max_samples, rng), subsample(G, max_samples, rng)
+    if max_samples is not None and n_neighbors >= max_samples:
+        raise ValueError(
+            f"n_neighbors={n_neighbors} must be < max_samples={max_samples}."
+        )
     if algorithm == "auto":
         algorithm = "kd_tree" if R.shape[1] <= 20 else "brute"
-    # centre on the real mean: distances do not change, rounding gets better
-    centre = R.mean(axis=0)
-    R, G = R - centre, G - centre
-    nn_algorithm = "kd_tree" if algorithm == "kd_tree" else "brute"
-    r_real = _knn_radii(R, n_neighbors, nn_algorithm)
-    r_gen = _knn_radii(G, n_neighbors, nn_algorithm)
-    hits = _ball_hits_tree if algorithm == "kd_tree" else _ball_hits_brute
-    # generated samples inside real balls: precision, density, coverage
-    ball, point = hits(R, r_real, G)
-    precision = np.unique(point).shape[0] / G.shape[0]
-    density = point.shape[0] / (n_neighbors * G.shape[0])
-    coverage = np.unique(ball).shape[0] / R.shape[0]
-    # real samples inside generated balls: recall
-    _, point = hits(G, r_gen, R)
-    recall = np.unique(point).shape[0] / R.shape[0]
+    r_real = _knn_radii(R, n_neighbors, algorithm)
+    r_gen = _knn_radii(G, n_neighbors, algorithm)
+    prdc = _prdc_tree if algorithm == "kd_tree" else _prdc_brute
+    gen_inside, hits, ball_hit, real_inside = prdc(R, r_real, G, r_gen)
+    precision = gen_inside.mean()
+    density = hits / (n_neighbors * G.shape[0])
+    coverage = ball_hit.mean()
+    recall = real_inside.mean()
     return PrecisionRecallResult(
         float(precision), float(recall), float(density), float(coverage)
     )

@@ -5,17 +5,26 @@ returns and differ only in what they divide by and the unit.
 """
 
 import math
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, validate_params
+from sklearn.utils._param_validation import validate_params
 
 from skgen.metrics._validation import check_values
 
 
 def _per_sample_counts(counts, n_samples, name):
-    """Per-sample counts: a scalar is broadcast, an array must match."""
+    """Per-sample counts, each > 0: a scalar is broadcast, an array must match.
+
+    Scalars and arrays follow one rule (positive reals), checked here rather
+    than by ``validate_params``, so that both get the same message.
+    """
+    scalar = isinstance(counts, Real)
     counts = check_values(counts, name)
+    bad = counts <= 0
+    if bad.any():
+        where = "" if scalar else f" at {np.flatnonzero(bad)[:10].tolist()}"
+        raise ValueError(f"{name} must be > 0; got {counts[bad][0]}{where}.")
     if counts.shape[0] == 1 and n_samples != 1:
         counts = np.full(n_samples, counts[0])
     if counts.shape[0] != n_samples:
@@ -23,13 +32,6 @@ def _per_sample_counts(counts, n_samples, name):
             f"{name} must be a number or have one entry per log-likelihood "
             f"({n_samples}); got {counts.shape[0]} entries."
         )
-    if (counts < 0).any():
-        raise ValueError(
-            f"{name} must be >= 0; got {counts[counts < 0][0]} at "
-            f"{np.flatnonzero(counts < 0)[:10].tolist()}."
-        )
-    if counts.sum() <= 0:
-        raise ValueError(f"{name} must add up to more than 0; got {counts.sum()}.")
     return counts
 
 
@@ -44,7 +46,7 @@ def _nats_per_unit(log_likelihood, counts, name):
 @validate_params(
     {
         "log_likelihood": ["array-like", Real],
-        "n_tokens": ["array-like", Interval(Real, 0, None, closed="neither"), None],
+        "n_tokens": ["array-like", Real, None],
     },
     prefer_skip_nested_validation=True,
 )
@@ -59,8 +61,8 @@ def cross_entropy(log_likelihood, n_tokens=None):
         infinite cross-entropy; NaN and ``+inf`` are errors.
     n_tokens : array-like of shape (n_samples,), float or None, default=None
         Number of tokens (predicted symbols, time steps, dimensions) each
-        log-likelihood covers; a number means every sample has that many.
-        None gives the mean negative log-likelihood per sample.
+        log-likelihood covers, each > 0; a number means every sample has
+        that many. None gives the mean negative log-likelihood per sample.
 
     Returns
     -------
@@ -88,7 +90,7 @@ def cross_entropy(log_likelihood, n_tokens=None):
 @validate_params(
     {
         "log_likelihood": ["array-like", Real],
-        "n_tokens": ["array-like", Interval(Real, 0, None, closed="neither")],
+        "n_tokens": ["array-like", Real],
     },
     prefer_skip_nested_validation=True,
 )
@@ -101,8 +103,8 @@ def perplexity(log_likelihood, n_tokens):
         Log-likelihood of each sequence in nats (the sum over its tokens),
         as returned by ``score_samples`` of a sequence model.
     n_tokens : array-like of shape (n_samples,) or float
-        Number of tokens each log-likelihood covers; a number means every
-        sequence has that many. Count every event the model predicts:
+        Number of tokens each log-likelihood covers, each > 0; a number
+        means every sequence has that many. Count every event the model predicts:
         for :class:`~skgen.markov.MarkovChain`, which also predicts one end
         symbol per sequence, that is ``len(seq) + 1``; for the HMMs, which
         do not model the length, it is ``len(seq)``. With these counts the
@@ -141,7 +143,7 @@ def perplexity(log_likelihood, n_tokens):
 @validate_params(
     {
         "log_likelihood": ["array-like", Real],
-        "n_dims": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "n_dims": ["array-like", Real],
     },
     prefer_skip_nested_validation=True,
 )
@@ -153,15 +155,15 @@ def bits_per_dim(log_likelihood, n_dims):
     log_likelihood : array-like of shape (n_samples,) or float
         Log-likelihood (or density) of each sample in nats, as returned by
         ``score_samples``.
-    n_dims : int or array-like of shape (n_samples,)
+    n_dims : float or array-like of shape (n_samples,)
         Number of dimensions of each sample (``n_features`` for tabular
-        data); an array gives one count per sample (sequences of different
-        lengths).
+        data), > 0; an array gives one count per sample (sequences of
+        different lengths), each > 0.
 
     Returns
     -------
     bits_per_dim : float
-        ``-mean(log_likelihood) / (n_dims * ln 2)`` for an int ``n_dims``,
+        ``-mean(log_likelihood) / (n_dims * ln 2)`` for a number ``n_dims``,
         ``-sum(log_likelihood) / (sum(n_dims) * ln 2)`` for an array.
 
     Notes

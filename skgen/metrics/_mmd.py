@@ -8,7 +8,7 @@ from sklearn.metrics.pairwise import euclidean_distances, manhattan_distances
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-from skgen.metrics._validation import check_samples
+from skgen.metrics._validation import check_samples, subsample
 
 #: Pooled points used to compute the median heuristic.
 _MEDIAN_POINTS = 1000
@@ -56,15 +56,22 @@ def _median_gamma(D, kernel, rng):
     return 1.0 / median  # laplacian: exp(-|x - y|_1 / median)
 
 
-def _kernel_matrix(Z, kernel, gamma, rng):
+def _kernel_matrix(Z, kernel, gamma, rng, n_x=None):
+    """Kernel matrix of the pooled rows ``Z``, X = the first ``n_x`` rows.
+
+    ``gamma=None`` takes the median heuristic over all rows of ``Z``,
+    ``gamma="median_x"`` over the first ``n_x`` rows only.
+    """
     if kernel == "linear":
-        return Z @ Z.T, None
+        return Z @ Z.T
     D = _distances(Z, kernel)
     if gamma is None:
         gamma = _median_gamma(D, kernel, rng)
+    elif gamma == "median_x":
+        gamma = _median_gamma(D[:n_x, :n_x], kernel, rng)
     np.multiply(D, -gamma, out=D)
     np.exp(D, out=D)
-    return D, gamma
+    return D
 
 
 def _mmd2_unbiased(K, m):
@@ -112,7 +119,11 @@ def _permutation_statistics(K, m, n_permutations, rng):
         "X": ["array-like"],
         "Y": ["array-like"],
         "kernel": [StrOptions({"rbf", "laplacian", "linear"})],
-        "gamma": [Interval(Real, 0, None, closed="neither"), None],
+        "gamma": [
+            Interval(Real, 0, None, closed="neither"),
+            StrOptions({"median_x"}),
+            None,
+        ],
         "n_permutations": [Interval(Integral, 0, None, closed="left")],
         "max_samples": [Interval(Integral, 2, None, closed="left"), None],
         "random_state": ["random_state"],
@@ -139,11 +150,14 @@ def mmd(
         Second sample (the generated data), at least 2 rows.
     kernel : {"rbf", "laplacian", "linear"}, default="rbf"
         ``"rbf"``: ``exp(-gamma ||x - y||^2)``; ``"laplacian"``:
-        ``exp(-gamma ||x - y||_1)``; ``"linear"``: ``x . y`` (then MMD^2 is
-        the squared distance between the means and ``gamma`` is ignored).
-    gamma : float > 0 or None, default=None
+        ``exp(-gamma ||x - y||_1)``; ``"linear"``: ``x . y`` (then the
+        statistic is an unbiased estimate of the squared distance between
+        the population means, and ``gamma`` is ignored).
+    gamma : float > 0, "median_x" or None, default=None
         Kernel bandwidth parameter. None uses the median heuristic on the
-        pooled sample (see Notes).
+        pooled sample, the usual choice for the test; ``"median_x"`` uses
+        it on ``X`` alone, so that the kernel does not depend on ``Y``: use
+        it to rank several ``Y`` against one ``X`` (see Notes).
     n_permutations : int, default=1000
         Number of random relabellings of the pooled sample for the p-value;
         0 skips the test (``pvalue`` is NaN).
@@ -183,6 +197,14 @@ def mmd(
     distance between distinct pairs of up to 1000 points of the pooled
     sample (Euclidean for ``"rbf"``, with ``gamma = 1 / (2 sigma^2)``;
     Manhattan for ``"laplacian"``, with ``gamma = 1 / sigma``).
+    ``gamma="median_x"`` takes the median over up to 1000 points of ``X``
+    only. The pooled median is right for the test (it treats both samples
+    alike, and under the null hypothesis they are one sample), but it makes
+    the kernel depend on ``Y``: a widely spread ``Y`` widens its own kernel
+    and shrinks its own statistic, so statistics for different ``Y``
+    computed with the pooled median are not on one scale. To compare
+    generators against the same real ``X``, fix ``gamma`` or use
+    ``"median_x"`` (the default of :func:`make_generative_scorer`).
 
     **Permutation test.** The pooled kernel matrix is computed once; each
     permutation relabels its rows, and batches of permutations are scored
@@ -218,13 +240,9 @@ def mmd(
     """
     X, Y = check_samples(X, Y, names=("X", "Y"), caller="mmd", min_samples=2)
     rng = check_random_state(random_state)
-    if max_samples is not None:
-        if X.shape[0] > max_samples:
-            X = X[np.sort(rng.choice(X.shape[0], max_samples, replace=False))]
-        if Y.shape[0] > max_samples:
-            Y = Y[np.sort(rng.choice(Y.shape[0], max_samples, replace=False))]
+    X, Y = subsample(X, max_samples, rng), subsample(Y, max_samples, rng)
     m = X.shape[0]
-    K, _ = _kernel_matrix(np.vstack([X, Y]), kernel, gamma, rng)
+    K = _kernel_matrix(np.vstack([X, Y]), kernel, gamma, rng, n_x=m)
     statistic = float(_mmd2_unbiased(K, m))
     if n_permutations == 0:
         return MMDResult(statistic, float("nan"))

@@ -6,9 +6,9 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
-from sklearn.neighbors import NearestNeighbors
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
+from skgen.metrics._neighbors import kneighbors
 from skgen.metrics._validation import check_samples
 
 
@@ -32,13 +32,6 @@ class DCRResult(NamedTuple):
     baseline: np.ndarray
     ratio: float
     exact_match_rate: float
-
-
-def _nearest(points, queries, metric, *, exclude_self=False):
-    nn = NearestNeighbors(n_neighbors=2 if exclude_self else 1, metric=metric)
-    nn.fit(points)
-    dist = nn.kneighbors(queries)[0]
-    return dist[:, -1]
 
 
 @validate_params(
@@ -101,6 +94,11 @@ default=None
     instead of ``n_real``, which makes it slightly larger (the ratio
     slightly smaller) for small ``n_real``.
 
+    The distances are exact (the direct sum over features, not scikit-learn's
+    fast ``|x|^2 - 2 x.y + |y|^2`` form, which leaves copies about ``1e-7``
+    apart), so a copied row is at distance 0 exactly and counts in
+    ``exact_match_rate`` whatever the number of features.
+
     DataFrames are encoded with a :class:`~skgen.tabular.TabularEncoder`
     fitted on ``X_real`` (numeric columns standardised, categories
     one-hot); arrays are used as given, so scale their columns first.
@@ -133,11 +131,9 @@ default=None
             "X_real must have at least 2 rows for the leave-one-out baseline; "
             f"got {R.shape[0]}. Pass X_holdout."
         )
-    distances = _nearest(R, G, metric)
-    if X_holdout is None:
-        baseline = _nearest(R, R, metric, exclude_self=True)
-    else:
-        baseline = _nearest(R, encoded[2], metric)
+    distances = kneighbors(R, G, metric=metric)[0][:, 0]
+    holdout = None if X_holdout is None else encoded[2]
+    baseline = kneighbors(R, holdout, metric=metric)[0][:, 0]
     num = np.quantile(distances, quantile)
     den = np.quantile(baseline, quantile)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -174,7 +170,7 @@ def membership_inference_auc(
         Real rows from the same distribution that the generator did not see
         (non-members).
     X_generated : array-like or DataFrame of shape (n_generated, n_features)
-        Generated rows (more than ``n_neighbors``).
+        Generated rows (at least ``n_neighbors``).
     n_neighbors : int, default=1
         The attack score of a candidate is minus its mean distance to its
         ``n_neighbors`` nearest generated rows.
@@ -246,7 +242,7 @@ def membership_inference_auc(
             f"n_neighbors={n_neighbors} must be <= the number of generated "
             f"rows ({G.shape[0]})."
         )
-    nn = NearestNeighbors(n_neighbors=n_neighbors, metric=metric).fit(G)
-    dist = nn.kneighbors(np.vstack([T, H]))[0].mean(axis=1)
+    dist = kneighbors(G, np.vstack([T, H]), n_neighbors, metric=metric)[0]
+    dist = dist.mean(axis=1)
     labels = np.r_[np.ones(T.shape[0]), np.zeros(H.shape[0])]
     return float(roc_auc_score(labels, -dist))

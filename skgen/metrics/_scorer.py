@@ -17,17 +17,18 @@ from skgen.metrics._fidelity import (
 )
 from skgen.metrics._mmd import mmd
 
-
-def _pr_value(result, statistic):
-    return getattr(result, statistic)
-
-
 #: name -> (function, how to get the scalar, greater_is_better of the scalar,
 #: default keyword arguments, default statistic).
 _METRICS = {
     "frechet_distance": (frechet_distance, lambda r, s: r, False, {}, None),
-    "mmd": (mmd, lambda r, s: r.statistic, False, {"n_permutations": 0}, None),
-    "precision_recall": (precision_recall, _pr_value, True, {}, "coverage"),
+    "mmd": (
+        mmd,
+        lambda r, s: r.statistic,
+        False,
+        {"n_permutations": 0, "gamma": "median_x"},
+        None,
+    ),
+    "precision_recall": (precision_recall, getattr, True, {}, "coverage"),
     "detection_score": (
         detection_score,
         lambda r, s: -abs(r - 0.5),
@@ -53,6 +54,26 @@ _METRICS = {
 }
 _BY_FUNCTION = {spec[0]: name for name, spec in _METRICS.items()}
 _STATISTICS = ("precision", "recall", "density", "coverage")
+
+
+def _check_kwargs(func, name, kwargs):
+    """Reject keyword arguments ``func`` does not take, when it is built."""
+    try:
+        signature = inspect.signature(func)
+    except (TypeError, ValueError):  # no signature to check against
+        return
+    try:
+        signature.bind_partial(**kwargs)
+    except TypeError as exc:
+        accepted = [
+            p.name
+            for p in signature.parameters.values()
+            if p.kind is inspect.Parameter.KEYWORD_ONLY
+        ]
+        raise TypeError(
+            f"make_generative_scorer got a keyword argument that {name} does "
+            f"not take: {exc}. Its keyword arguments are {accepted}."
+        ) from None
 
 
 class _GenerativeScorer:
@@ -88,6 +109,14 @@ class _GenerativeScorer:
 
     def _draw(self, estimator, X, y):
         """Sample like the held-out data: as many rows, the same labels."""
+        if not hasattr(estimator, "sample"):
+            raise TypeError(
+                f"estimator has no sample(); got {type(estimator).__name__}. A "
+                "generative scorer scores the rows an estimator draws. For a "
+                "pipeline of transforms ending in a generative model, use "
+                "skgen.pipeline.make_generative_pipeline, whose sample() draws "
+                "from the model and inverts the transforms."
+            )
         n = self._n_samples if self._n_samples is not None else _num_samples(X)
         conditional = y is not None and hasattr(estimator, "classes_")
         if conditional and n == _num_samples(y):
@@ -199,13 +228,30 @@ default=None
     ============================  =========================================
     frechet_distance              ``-distance``
     mmd                           ``-statistic`` (``n_permutations=0``
-                                  unless given: the p-value is not used)
+                                  unless given: the p-value is not used;
+                                  ``gamma="median_x"`` unless given)
     precision_recall              the chosen ``statistic``
     detection_score               ``-|AUC - 0.5|`` (0 is best)
     tstr_score                    the score (accuracy, R^2, ...)
     classifier_inception_score    ``mean``
     representation_gap            ``-max(max_share_gap, max_outcome_gap)``
     ============================  =========================================
+
+    **Kernel bandwidth of mmd.** Unless ``gamma`` is given, the ``mmd``
+    scorer sets the bandwidth by the median heuristic on the held-out rows
+    ``X`` alone (``gamma="median_x"``), not on the pooled real and
+    generated rows as :func:`mmd` does by default for its test: with the
+    pooled median, a generator with widely spread samples would widen its
+    own kernel and lower its own MMD^2, and could outrank a better one.
+
+    **Categories.** With DataFrames, the rows are encoded with a
+    :class:`~skgen.tabular.TabularEncoder` fitted on the held-out rows
+    ``X``, and a generated category never seen in them raises a
+    ``ValueError``. In cross-validation a rare level can be missing from a
+    held-out fold while the model, trained on the other folds, generates
+    it: the score is then an error (NaN with a warning under
+    ``GridSearchCV``'s default ``error_score=np.nan``). Use fewer folds,
+    stratify on the rare column, or merge rare levels before fitting.
 
     **Class-conditional models.** When the scorer is given labels ``y``
     and the estimator was fitted with labels (it has ``classes_``), it
@@ -230,7 +276,9 @@ default=None
     True
 
     In a search, ``GridSearchCV(model, grid, scoring=scorer)`` keeps the
-    parameters whose samples are closest to the held-out folds.
+    parameters whose samples are closest to the held-out folds. Keyword
+    arguments are checked against the metric when the scorer is made:
+
     >>> make_generative_scorer("precision_recall", n_neighbors=3)
     make_generative_scorer(precision_recall, n_neighbors=3)
     """
@@ -249,8 +297,10 @@ default=None
                 "statistic is for precision_recall only; got statistic="
                 f"{statistic!r} with a custom metric."
             )
+        name = getattr(metric, "__name__", repr(metric))
+        _check_kwargs(metric, name, kwargs)
         return _GenerativeScorer(
-            getattr(metric, "__name__", repr(metric)),
+            name,
             metric,
             lambda r, s: r,
             1 if greater_is_better else -1,
@@ -269,6 +319,7 @@ default=None
             f"statistic is for precision_recall only; got statistic="
             f"{statistic!r} with {name}."
         )
+    _check_kwargs(func, name, kwargs)
     required = {
         "classifier_inception_score": "classifier",
         "representation_gap": "sensitive",

@@ -34,11 +34,13 @@ def _as_matrix(X, name, caller):
             X,
             dtype=np.float64,
             ensure_all_finite=True,
+            ensure_min_samples=0,  # check_samples says how many are needed
             input_name=name,
             estimator=caller,
         )
     except ValueError as exc:
-        message = _named(exc, name)
+        # the first line: drop scikit-learn's advice on estimators for NaN
+        message = _named(str(exc).split("\n", 1)[0], name)
         if "convert" in message and "float" in message:
             message += (
                 " Pass a DataFrame to compare samples with non-numeric columns;"
@@ -81,7 +83,7 @@ def check_samples(*arrays, names, caller, fit_on=(0,), min_samples=1):
             if isinstance(X, pd.DataFrame) and X.shape[0] == 0:
                 raise ValueError(
                     f"{name} must have at least {min_samples} sample(s); got 0 "
-                    f"(shape={X.shape}) in {caller}."
+                    f"in {caller}."
                 )
             try:
                 out.append(encoder.transform(X))
@@ -132,3 +134,14 @@ def check_values(values, name, *, allow_neg_inf=False):
             f"{values[bad][0]} at {np.flatnonzero(bad)[:10].tolist()}."
         )
     return values
+
+
+def subsample(X, max_samples, rng):
+    """At most ``max_samples`` rows of ``X``, drawn without replacement.
+
+    The rows keep their order; ``X`` itself is returned when it is small
+    enough or ``max_samples`` is None.
+    """
+    if max_samples is None or X.shape[0] <= max_samples:
+        return X
+    return X[np.sort(rng.choice(X.shape[0], max_samples, replace=False))]

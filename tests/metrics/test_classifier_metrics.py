@@ -119,3 +119,41 @@ def test_tstr_errors():
         tstr_score(X, [1, 1, 1, 1], X, [0, 1, 0, 1])
     with pytest.raises(ValueError, match="X_synth has 3 features, but X_real has 2"):
         tstr_score(np.zeros((4, 3)), [0, 1, 0, 1], X, [0, 1, 0, 1])
+
+
+class _FailingClassifier(LogisticRegression):
+    """Fails on an odd number of training rows: on some folds only."""
+
+    def fit(self, X, y):
+        if len(X) % 2:
+            raise ValueError("this classifier cannot be fitted")
+        return super().fit(X, y)
+
+
+def test_detection_raises_when_the_classifier_fails(real):
+    # 301 rows in 5 folds: one fold trains on 240 rows, the others on 241;
+    # a failed fold must raise, not make the mean AUC NaN
+    gen = np.random.default_rng(6).normal(size=(101, 3))
+    with pytest.raises(ValueError, match="this classifier cannot be fitted"):
+        detection_score(real, gen, estimator=_FailingClassifier())
+
+
+def test_detection_needs_predict_proba_or_decision_function(real):
+    gen = np.random.default_rng(7).normal(size=(100, 3))
+    with pytest.raises(
+        TypeError,
+        match=r"estimator must be a classifier with predict_proba or "
+        r"decision_function.*got LinearRegression\(\)",
+    ):
+        detection_score(real, gen, estimator=LinearRegression())
+
+
+def test_detection_numpy_int_cv_is_shuffled_stratified(real):
+    # rows come sorted (real, then generated): unshuffled folds would differ
+    gen = np.random.default_rng(8).normal(0.3, 1.0, size=(100, 3))
+    clf = LogisticRegression()
+    expected = detection_score(real, gen, estimator=clf, cv=5, random_state=0)
+    got = detection_score(real, gen, estimator=clf, cv=np.int64(5), random_state=0)
+    assert got == expected
+    with pytest.raises(ValueError, match="cv=300 folds need at least 300 rows"):
+        detection_score(real, gen, estimator=clf, cv=np.int64(300))

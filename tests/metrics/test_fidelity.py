@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from scipy.spatial.distance import cdist
 from sklearn.linear_model import LogisticRegression
 
 from skgen.metrics import (
@@ -9,6 +10,7 @@ from skgen.metrics import (
     inception_score,
     precision_recall,
 )
+from skgen.metrics._neighbors import kneighbors, paired_distances
 
 
 def _brute_prdc(R, G, k):
@@ -153,3 +155,81 @@ def test_inception_errors(proba, n_splits, match):
 def test_classifier_inception_score_needs_predict_proba():
     with pytest.raises(ValueError, match="'classifier' parameter"):
         classifier_inception_score(object(), np.zeros((2, 2)))
+
+
+# ------------------------------------------------------------------ ties
+
+
+def _exact_prdc(R, G, k):
+    """The same formulas with cdist distances and ``<=``: exact on ties."""
+    d_rr, d_gg, d_rg = cdist(R, R), cdist(G, G), cdist(R, G)
+    r_real = np.sort(d_rr, axis=1)[:, k]  # column 0 is the row itself
+    r_gen = np.sort(d_gg, axis=1)[:, k]
+    in_real = d_rg <= r_real[:, None]
+    return (
+        in_real.any(axis=0).mean(),
+        (d_rg <= r_gen[None, :]).any(axis=1).mean(),
+        in_real.sum() / (k * len(G)),
+        in_real.any(axis=1).mean(),
+    )
+
+
+def _one_hot(seed, n=400, n_levels=25):
+    rng = np.random.default_rng(seed)
+    return np.eye(n_levels)[rng.integers(0, n_levels, n)] * 0.1 + 3.7
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        # one-hot rows (encoded categories): every distance is 0 or one value
+        lambda seed: _one_hot(seed),
+        # integer grid in 25 dimensions: distances sqrt(integer), many ties
+        lambda seed: np.random.default_rng(seed).integers(0, 3, (150, 25)) * 1.0,
+        # the same far from the origin, where fast distances round the most
+        lambda seed: np.random.default_rng(seed).integers(0, 3, (150, 25)) + 1e3,
+        # integer grid in 3 dimensions, where the KD-tree is the default
+        lambda seed: np.random.default_rng(seed).integers(0, 4, (150, 3)) * 0.5,
+    ],
+)
+@pytest.mark.parametrize("k", [1, 5])
+def test_ties_count_and_brute_equals_kd_tree(make, k):
+    R, G = make(0), make(1)
+    brute = precision_recall(R, G, n_neighbors=k, algorithm="brute")
+    kd_tree = precision_recall(R, G, n_neighbors=k, algorithm="kd_tree")
+    assert brute == kd_tree == precision_recall(R, G, n_neighbors=k)
+    assert brute == pytest.approx(_exact_prdc(R, G, k), abs=1e-12)
+
+
+def test_one_hot_repro_of_the_review():
+    R, G = _one_hot(0), _one_hot(1)
+    # every category has more than 5 rows on each side: all radii are 0 and
+    # every generated row sits exactly on real rows (ties at distance 0)
+    res = precision_recall(R, G)
+    assert (res.precision, res.recall, res.coverage) == (1.0, 1.0, 1.0)
+    assert res == precision_recall(R, G, algorithm="kd_tree")
+
+
+def test_exact_neighbour_helper_matches_cdist():
+    rng = np.random.default_rng(8)
+    P, Q = rng.normal(size=(60, 30)), rng.normal(size=(40, 30))
+    for metric, name in [("euclidean", "euclidean"), ("manhattan", "cityblock")]:
+        D = cdist(Q, P, name)
+        expected = np.sort(D, axis=1)[:, :4]
+        for algorithm in ("auto", "kd_tree", "brute"):
+            dist, idx = kneighbors(P, Q, 4, metric=metric, algorithm=algorithm)
+            # bit for bit: the helper sums over features in cdist's order
+            assert np.array_equal(dist, expected)
+            assert np.array_equal(np.take_along_axis(D, idx, axis=1), dist)
+            rows = np.arange(len(Q))[:, None]
+            assert np.array_equal(paired_distances(Q, rows, P, idx, metric), dist)
+        # queries None: each row against the others, copies at distance 0
+        X = np.r_[P, P[:3]]
+        loo = kneighbors(X, None, 1, metric=metric, algorithm="brute")[0][:, 0]
+        D = cdist(X, X, name)
+        np.fill_diagonal(D, np.inf)
+        assert np.array_equal(loo, D.min(axis=1))
+        assert np.array_equal(
+            loo, kneighbors(X, None, 1, metric=metric, algorithm="auto")[0][:, 0]
+        )
+        assert np.all(loo[[0, 1, 2, 60, 61, 62]] == 0)

@@ -121,3 +121,13 @@ def test_errors():
         frechet_distance(
             np.zeros((3, 2)), np.zeros((3, 2)), features=lambda X: X * np.nan
         )
+
+
+def test_empty_input_says_two_rows_are_needed():
+    with pytest.raises(
+        ValueError,
+        match=r"^X_real must have at least 2 sample\(s\); got 0 in frechet_distance\.$",
+    ):
+        frechet_distance(np.zeros((0, 2)), np.zeros((3, 2)))
+    with pytest.raises(ValueError, match="X_generated must have at least 2 sample"):
+        frechet_distance(np.zeros((3, 2)), np.zeros((0, 2)))

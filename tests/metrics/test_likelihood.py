@@ -65,11 +65,16 @@ def test_perplexity_agrees_with_hmm():
         (([-1.0, np.inf], 2), ValueError, "log_likelihood must be finite or -inf"),
         (([], 2), ValueError, r"log_likelihood must not be empty"),
         (([-1.0, -2.0], [1, 2, 3]), ValueError, r"one entry per .* \(2\); got 3"),
-        (([-1.0, -2.0], [1, -1]), ValueError, r"n_tokens must be >= 0; got -1"),
-        (([-1.0, -2.0], [0, 0]), ValueError, "must add up to more than 0; got 0"),
+        (
+            ([-1.0, -2.0], [1, -1]),
+            ValueError,
+            r"n_tokens must be > 0; got -1.0 at \[1\]",
+        ),
+        (([-1.0, -2.0], [0, 2]), ValueError, r"n_tokens must be > 0; got 0.0 at \[0\]"),
         (([[-1.0]], 2), ValueError, r"shape \(1, 1\)"),
         ((["a"], 2), TypeError, "log_likelihood must hold numbers"),
-        (([-1.0], 0), ValueError, "'n_tokens' parameter of perplexity"),
+        (([-1.0], 0), ValueError, r"n_tokens must be > 0; got 0.0\.$"),
+        (([-1.0], -2.5), ValueError, r"n_tokens must be > 0; got -2.5\.$"),
         (("abc", 2), ValueError, "'log_likelihood' parameter of perplexity"),
     ],
 )
@@ -78,6 +83,19 @@ def test_perplexity_errors(args, error, match):
         perplexity(*args)
 
 
-def test_bits_per_dim_rejects_non_integer_dims():
+def test_counts_are_positive_reals_for_scalars_and_arrays():
+    ll = [-784 * math.log(2), -2 * 784 * math.log(2)]
+    # a float count is accepted like an int count and like an array of floats
+    assert bits_per_dim(ll, 784.0) == bits_per_dim(ll, 784) == pytest.approx(1.5)
+    assert bits_per_dim(ll, [784.0, 784.0]) == pytest.approx(1.5)
+    assert bits_per_dim(ll, np.float32(784)) == pytest.approx(1.5)
+    # zero is rejected the same way as a scalar and inside an array
+    for func, name in [(bits_per_dim, "n_dims"), (perplexity, "n_tokens")]:
+        with pytest.raises(ValueError, match=rf"^{name} must be > 0; got 0.0\.$"):
+            func(ll, 0)
+        with pytest.raises(ValueError, match=rf"{name} must be > 0; got 0.0 at \[1\]"):
+            func(ll, [3.0, 0.0])
+    with pytest.raises(ValueError, match=r"n_tokens must be > 0; got 0.0"):
+        cross_entropy(ll, n_tokens=0)
     with pytest.raises(ValueError, match="'n_dims' parameter of bits_per_dim"):
-        bits_per_dim([-1.0], 0)
+        bits_per_dim(ll, "784")

@@ -59,7 +59,7 @@ def test_permutation_statistics_equal_relabelled_statistics():
     rng = np.random.default_rng(2)
     Z = rng.normal(size=(12, 2))
     m = 5
-    K, _ = _kernel_matrix(Z, "rbf", 0.5, None)
+    K = _kernel_matrix(Z, "rbf", 0.5, None)
     stats = _permutation_statistics(K, m, 20, np.random.RandomState(0))
     # the same permutations, drawn the same way, scored one by one
     order = np.random.RandomState(0).random_sample((20, 12)).argsort(axis=1)
@@ -136,3 +136,35 @@ def test_errors():
         mmd(np.zeros((3, 2)), np.zeros((3, 2)), kernel="poly")
     with pytest.raises(ValueError, match="'n_permutations' parameter of mmd"):
         mmd(np.zeros((3, 2)), np.zeros((3, 2)), n_permutations=-1)
+
+
+@pytest.mark.parametrize("kernel", ["rbf", "laplacian"])
+def test_median_heuristic_on_x_only(kernel):
+    rng = np.random.default_rng(8)
+    X, Y = rng.normal(size=(8, 2)), rng.normal(0, 20.0, size=(6, 2))
+    gamma = _brute_median_gamma(X, kernel)
+    got = mmd(X, Y, kernel=kernel, gamma="median_x", n_permutations=0).statistic
+    assert got == pytest.approx(_brute_mmd2(X, Y, kernel, gamma), rel=1e-10)
+    # unlike the pooled median, the kernel does not depend on Y
+    for scale in (1.0, 5.0):
+        Z = rng.normal(0, scale, size=(6, 2))
+        assert mmd(
+            X, Z, kernel=kernel, gamma="median_x", n_permutations=0
+        ).statistic == pytest.approx(_brute_mmd2(X, Z, kernel, gamma), rel=1e-10)
+
+
+def test_linear_kernel_documented_as_unbiased_mean_distance():
+    doc = " ".join(mmd.__doc__.split())
+    assert (
+        "an unbiased estimate of the squared distance between the population means"
+        in doc
+    )
+
+
+def test_empty_and_nan_messages():
+    with pytest.raises(
+        ValueError, match=r"^Y must have at least 2 sample\(s\); got 0 in mmd\.$"
+    ):
+        mmd(np.zeros((3, 2)), np.zeros((0, 2)))
+    with pytest.raises(ValueError, match=r"^Input X contains NaN\.$"):
+        mmd(np.array([[np.nan, 1.0], [1.0, 2.0]]), np.zeros((3, 2)))

@@ -125,3 +125,35 @@ def test_privacy_errors():
         membership_inference_auc(
             pd.DataFrame({"a": [1.0, 2.0]}), np.zeros((2, 1)), np.zeros((2, 1))
         )
+
+
+def test_copies_are_exact_matches_in_many_dimensions():
+    # above ~15 features scikit-learn's brute force leaves copies ~1e-7 apart
+    T = np.random.default_rng(0).normal(size=(300, 40))
+    res = distance_to_closest_record(T, T[:50])
+    assert res.exact_match_rate == 1.0
+    assert np.all(res.distances == 0)
+    # the leave-one-out baseline finds a copy of a row (not the row itself)
+    with_copies = distance_to_closest_record(np.r_[T, T[:10]], T[100:])
+    assert np.all(with_copies.baseline[:10] == 0)
+    assert np.all(with_copies.baseline[300:] == 0)
+    assert np.all(with_copies.baseline[10:300] > 1)
+    np.testing.assert_allclose(
+        with_copies.baseline[10:300], _closest(np.r_[T, T[:10]], T, True)[10:]
+    )
+
+
+def test_membership_auc_ties_at_zero_in_many_dimensions():
+    # every candidate, member or not, is copied once in the generated rows:
+    # all distances are exactly 0, the attack learns nothing
+    rng = np.random.default_rng(5)
+    T, H = rng.normal(size=(2, 100, 40))
+    assert membership_inference_auc(T, H, np.r_[H, T]) == 0.5
+    assert membership_inference_auc(T, H, np.r_[T, H], n_neighbors=1) == 0.5
+
+
+def test_membership_allows_as_many_generated_rows_as_neighbours():
+    rng = np.random.default_rng(6)
+    T, H, G = rng.normal(size=(3, 5, 2))
+    assert 0 <= membership_inference_auc(T, H, G, n_neighbors=5) <= 1
+    assert "(at least ``n_neighbors``)" in membership_inference_auc.__doc__

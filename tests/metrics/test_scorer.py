@@ -1,11 +1,15 @@
 """make_generative_scorer: signs, conditional sampling, GridSearchCV."""
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from skgen.base import GenerativeMixin
@@ -72,7 +76,12 @@ def data():
 @pytest.mark.parametrize(
     ("metric", "manual"),
     [
-        (mmd, lambda X, G: -mmd(X, G, n_permutations=0, random_state=0).statistic),
+        (
+            mmd,
+            lambda X, G: (
+                -mmd(X, G, gamma="median_x", n_permutations=0, random_state=0).statistic
+            ),
+        ),
         ("frechet_distance", lambda X, G: -frechet_distance(X, G)),
         (precision_recall, lambda X, G: precision_recall(X, G).coverage),
         (
@@ -206,6 +215,112 @@ def test_errors(args, kwargs, match):
         make_generative_scorer(*args, **kwargs)
 
 
+class _Gaussian(BaseEstimator):
+    """Test-only model: draws ``N(shift, scale^2)`` in every coordinate."""
+
+    def __init__(self, shift=0.0, scale=1.0):
+        self.shift = shift
+        self.scale = scale
+
+    def fit(self, X, y=None):
+        self.n_features_in_ = np.asarray(X).shape[1]
+        return self
+
+    def sample(self, n_samples=1, *, random_state=None):
+        rng = np.random.default_rng(random_state)
+        return self.shift + self.scale * rng.normal(
+            size=(n_samples, self.n_features_in_)
+        )
+
+
+def test_mmd_scorer_bandwidth_from_held_out_rows_ranks_fairly():
+    X = np.random.default_rng(1).normal(size=(600, 5))
+    shifted, spread = (
+        {"shift": [1.25], "scale": [1.0]},
+        {"shift": [0.0], "scale": [20.0]},
+    )
+    scorer = make_generative_scorer(mmd)
+    search = GridSearchCV(_Gaussian(), [spread, shifted], cv=2, scoring=scorer).fit(X)
+    assert search.best_params_ == {"shift": 1.25, "scale": 1.0}
+    # the pooled median (mmd's default for its test) lets the spread
+    # generator widen its own kernel and win: the unfairness avoided
+    pooled = make_generative_scorer(mmd, gamma=None)
+    search = GridSearchCV(_Gaussian(), [spread, shifted], cv=2, scoring=pooled).fit(X)
+    assert search.best_params_ == {"shift": 0.0, "scale": 20.0}
+    # an explicit gamma is used as given
+    fixed = make_generative_scorer(mmd, gamma=0.1)
+    model = _Gaussian(shift=1.25).fit(X)
+    G = model.sample(600, random_state=0)
+    assert fixed(model, X) == pytest.approx(
+        -mmd(X, G, gamma=0.1, n_permutations=0, random_state=0).statistic
+    )
+
+
+@pytest.mark.parametrize(
+    ("metric", "kwargs", "match"),
+    [
+        (mmd, {"kernal": "rbf"}, "mmd does not take: .*'kernal'"),
+        ("precision_recall", {"n_neighbours": 3}, "'n_neighbours'"),
+        (detection_score, {"estimater": None}, "'estimater'"),
+        (
+            classifier_inception_score,
+            {"classifier": LogisticRegression(), "splits": 2},
+            "'splits'",
+        ),
+    ],
+)
+def test_misspelled_keyword_arguments_rejected_when_made(metric, kwargs, match):
+    with pytest.raises(TypeError, match=match):
+        make_generative_scorer(metric, **kwargs)
+
+
+def test_misspelled_keyword_argument_of_a_custom_metric():
+    def gap(A, B, *, power=1):
+        return float(np.abs(A.mean() - B.mean()) ** power)
+
+    with pytest.raises(TypeError, match=r"gap does not take: .*'pwr'.*'power'"):
+        make_generative_scorer(gap, greater_is_better=False, pwr=2)
+    # a metric taking **kwargs accepts any name
+    make_generative_scorer(lambda A, B, **kw: 0.0, greater_is_better=True, pwr=2)
+
+
+def test_estimator_without_sample_gets_a_clear_error(data):
+    X, _ = data
+    pipe = Pipeline([("scale", StandardScaler()), ("model", _Shifted())]).fit(X)
+    with pytest.raises(
+        TypeError,
+        match=r"estimator has no sample\(\); got Pipeline\..*"
+        r"skgen\.pipeline\.make_generative_pipeline",
+    ):
+        make_generative_scorer(mmd)(pipe, X)
+
+
+def test_docs_of_categories_ties_and_doctest_blocks():
+    import skgen.metrics
+
+    def flat(obj):
+        return " ".join(obj.__doc__.split())
+
+    assert "never show cannot be encoded and raises" in flat(skgen.metrics)
+    assert "a rare level can be missing from a held-out fold" in flat(
+        make_generative_scorer
+    )
+    assert "(``<=``, as in Kynkäänniemi et al.), where the ``prdc`` package" in flat(
+        precision_recall
+    )
+    # RST: a doctest block starts after a blank line (or a section
+    # underline), not straight after prose
+    for name in skgen.metrics.__all__:
+        lines = getattr(skgen.metrics, name).__doc__.splitlines()
+        in_block = False
+        for previous, line in itertools.pairwise(lines):
+            if line.strip().startswith(">>>") and not in_block:
+                assert previous.strip() in ("", "-" * len(previous.strip())), (
+                    f"{name}: no blank line before {line!r}"
+                )
+            in_block = bool(line.strip()) and (in_block or ">>>" in line)
+
+
 # ----------------------------------------------------------- the skgen VAE
 
 
@@ -231,7 +346,11 @@ def test_vae_in_grid_search(data, vae_kwargs):
     # the first split holds out the first half)
     model = VAE(**{**vae_kwargs, "latent_dim": 1}).fit(X[100:])
     expected = -mmd(
-        X[:100], model.sample(100, random_state=0), n_permutations=0, random_state=0
+        X[:100],
+        model.sample(100, random_state=0),
+        gamma="median_x",
+        n_permutations=0,
+        random_state=0,
     ).statistic
     assert search.cv_results_["split0_test_score"][0] == pytest.approx(expected)
 
