@@ -96,7 +96,7 @@ def frechet_sqrtm(A, B):
 def mmd_loop_permutations(X, Y, n_permutations, seed=0):
     """Statistic and permutation loop re-indexing the kernel matrix."""
     rng = np.random.RandomState(seed)
-    K, _ = _kernel_matrix(np.vstack([X, Y]), "rbf", None, rng)
+    K = _kernel_matrix(np.vstack([X, Y]), "rbf", None, rng)
     m = X.shape[0]
     observed = _mmd2_unbiased(K, m)
     count = 0
