@@ -34,6 +34,7 @@ import tracemalloc
 import markovify
 import nltk
 import numpy as np
+from _timing import best_time, fmt_time
 from nltk.lm import KneserNeyInterpolated
 from nltk.lm.preprocessing import padded_everygram_pipeline
 
@@ -49,32 +50,11 @@ def log(args, message):
         print(message, file=sys.stderr, flush=True)
 
 
-def best_time(func, repeats):
-    """Best wall time of ``repeats`` calls, and the last result."""
-    best, result = math.inf, None
-    for _ in range(repeats):
-        gc.collect()
-        start = time.perf_counter()
-        result = func()
-        best = min(best, time.perf_counter() - start)
-    return best, result
-
-
 def once(func):
     gc.collect()
     start = time.perf_counter()
     result = func()
     return time.perf_counter() - start, result
-
-
-def fmt_time(seconds):
-    if seconds >= 1:
-        return f"{seconds:.2f} s"
-    if seconds >= 1e-3:
-        return f"{seconds * 1e3:.1f} ms"
-    if seconds >= 1e-6:
-        return f"{seconds * 1e6:.2f} µs"
-    return f"{seconds * 1e9:.0f} ns"
 
 
 def fmt_ratio(x):

@@ -23,16 +23,14 @@ It prints markdown to stdout and writes no files.
 """
 
 import argparse
-import gc
-import math
 import platform
 import sys
-import time
 
 import numpy as np
 import pandas as pd
 import scipy
 import sklearn
+from _timing import best_time, fmt_time
 from scipy import linalg
 from sklearn.metrics import pairwise_distances
 
@@ -50,24 +48,6 @@ from skgen.metrics import (
 from skgen.metrics._mmd import _kernel_matrix, _mmd2_unbiased
 
 N_FEATURES = 10
-
-
-def timed(func, repeats=1):
-    best, result = math.inf, None
-    for _ in range(repeats):
-        gc.collect()
-        start = time.perf_counter()
-        result = func()
-        best = min(best, time.perf_counter() - start)
-    return best, result
-
-
-def fmt(seconds):
-    if seconds >= 1:
-        return f"{seconds:.2f} s"
-    if seconds >= 1e-3:
-        return f"{seconds * 1e3:.1f} ms"
-    return f"{seconds * 1e6:.0f} µs"
 
 
 def make_data(n, seed=0):
@@ -129,64 +109,66 @@ def run(n, rows, log):
     R, G, yr, yg = make_data(n)
     half = n // 2
 
-    t, val = timed(lambda: frechet_distance(R, G), repeats=5)
-    t_ref, ref = timed(lambda: frechet_sqrtm(R, G), repeats=5)
+    t, val = best_time(lambda: frechet_distance(R, G), repeats=5)
+    t_ref, ref = best_time(lambda: frechet_sqrtm(R, G), repeats=5)
     rows.append(
         (
             n,
             "frechet_distance",
-            fmt(t),
-            fmt(t_ref),
+            fmt_time(t),
+            fmt_time(t_ref),
             f"{t_ref / t:.2f}x",
             f"{val:.6f} (sqrtm: {ref:.6f})",
         )
     )
     log(f"{n}: frechet done")
 
-    t, res = timed(lambda: mmd(R, G, random_state=0))
+    t, res = best_time(lambda: mmd(R, G, random_state=0))
     note = f"statistic {res.statistic:.4f}, p = {res.pvalue:.4f}; 2000 + 2000 rows"
     ref_cell = ratio = ""
     if n <= 10_000:
         rng = np.random.default_rng(0)
         Xs = R[rng.choice(n, 2000, replace=False)]
         Ys = G[rng.choice(n, 2000, replace=False)]
-        t_sk, _ = timed(lambda: mmd(Xs, Ys, max_samples=None, random_state=0))
-        t_loop, _ = timed(lambda: mmd_loop_permutations(Xs, Ys, 100))
-        t_kernel, _ = timed(lambda: mmd(Xs, Ys, max_samples=None, n_permutations=0))
+        t_sk, _ = best_time(lambda: mmd(Xs, Ys, max_samples=None, random_state=0))
+        t_loop, _ = best_time(lambda: mmd_loop_permutations(Xs, Ys, 100))
+        t_kernel, _ = best_time(lambda: mmd(Xs, Ys, max_samples=None, n_permutations=0))
         t_loop_1000 = t_kernel + (t_loop - t_kernel) * 10
-        ref_cell = f"~{fmt(t_loop_1000)}"
+        ref_cell = f"~{fmt_time(t_loop_1000)}"
         ratio = f"{t_loop_1000 / t_sk:.1f}x"
-        note += f"; kernel matrix + statistic alone {fmt(t_kernel)}"
-    rows.append((n, "mmd (1000 permutations)", fmt(t), ref_cell, ratio, note))
+        note += f"; kernel matrix + statistic alone {fmt_time(t_kernel)}"
+    rows.append((n, "mmd (1000 permutations)", fmt_time(t), ref_cell, ratio, note))
     log(f"{n}: mmd done")
 
-    t, res = timed(lambda: precision_recall(R, G, random_state=0))
+    t, res = best_time(lambda: precision_recall(R, G, random_state=0))
     ref_cell = ratio = ""
     note = "P {:.3f} R {:.3f} D {:.3f} C {:.3f}".format(*res)
     if n <= 10_000:
-        t_ref, ref = timed(lambda: prdc_reference(R, G, 5))
-        ref_cell, ratio = fmt(t_ref), f"{t_ref / t:.2f}x"
+        t_ref, ref = best_time(lambda: prdc_reference(R, G, 5))
+        ref_cell, ratio = fmt_time(t_ref), f"{t_ref / t:.2f}x"
         same = np.allclose(res, ref, rtol=0, atol=1e-12)
         note += f"; equal to reference: {'yes' if same else 'NO'}"
     else:
         note += "; default max_samples=10,000 per side"
-    rows.append((n, "precision_recall (k=5)", fmt(t), ref_cell, ratio, note))
+    rows.append((n, "precision_recall (k=5)", fmt_time(t), ref_cell, ratio, note))
     log(f"{n}: precision_recall done")
 
-    t, auc = timed(lambda: detection_score(R, G, random_state=0))
-    rows.append((n, "detection_score (HGB, 5 folds)", fmt(t), "", "", f"AUC {auc:.3f}"))
+    t, auc = best_time(lambda: detection_score(R, G, random_state=0))
+    rows.append(
+        (n, "detection_score (HGB, 5 folds)", fmt_time(t), "", "", f"AUC {auc:.3f}")
+    )
     log(f"{n}: detection done")
 
-    t, acc = timed(lambda: tstr_score(G, yg, R, yr))
-    rows.append((n, "tstr_score (HGB)", fmt(t), "", "", f"accuracy {acc:.3f}"))
+    t, acc = best_time(lambda: tstr_score(G, yg, R, yr))
+    rows.append((n, "tstr_score (HGB)", fmt_time(t), "", "", f"accuracy {acc:.3f}"))
     log(f"{n}: tstr done")
 
-    t, res = timed(lambda: distance_to_closest_record(R, G))
+    t, res = best_time(lambda: distance_to_closest_record(R, G))
     rows.append(
         (
             n,
             "distance_to_closest_record (leave-one-out)",
-            fmt(t),
+            fmt_time(t),
             "",
             "",
             f"ratio {res.ratio:.3f}",
@@ -194,12 +176,12 @@ def run(n, rows, log):
     )
     log(f"{n}: dcr done")
 
-    t, auc = timed(lambda: membership_inference_auc(R[:half], R[half:], G[:half]))
+    t, auc = best_time(lambda: membership_inference_auc(R[:half], R[half:], G[:half]))
     rows.append(
         (
             n,
             f"membership_inference_auc ({half} + {half} candidates)",
-            fmt(t),
+            fmt_time(t),
             "",
             "",
             f"AUC {auc:.3f}",
@@ -208,12 +190,12 @@ def run(n, rows, log):
     log(f"{n}: mia done")
 
     proba = np.random.default_rng(1).dirichlet(np.full(10, 0.2), size=n)
-    t, res = timed(lambda: inception_score(proba, n_splits=10), repeats=3)
+    t, res = best_time(lambda: inception_score(proba, n_splits=10), repeats=3)
     rows.append(
         (
             n,
             "inception_score (10 classes, 10 splits)",
-            fmt(t),
+            fmt_time(t),
             "",
             "",
             f"{res.mean:.3f} ± {res.std:.3f}",
@@ -222,7 +204,7 @@ def run(n, rows, log):
 
     real = pd.DataFrame({"group": yr, "outcome": R[:, 0] > 0})
     gen = pd.DataFrame({"group": yg, "outcome": G[:, 0] > 0})
-    t, res = timed(
+    t, res = best_time(
         lambda: representation_gap(real, gen, sensitive="group", outcome="outcome"),
         repeats=3,
     )
@@ -230,7 +212,7 @@ def run(n, rows, log):
         (
             n,
             "representation_gap (5 groups, outcome)",
-            fmt(t),
+            fmt_time(t),
             "",
             "",
             f"max share gap {res.max_share_gap:.4f}",
