@@ -7,20 +7,24 @@ nats), ``score`` (the mean of ``score_samples``) and ``sample``.
 import functools
 from dataclasses import dataclass
 from numbers import Integral
+from types import MethodType
 
 import numpy as np
 from scipy.special import logsumexp
 from sklearn.base import DensityMixin
-from sklearn.utils import check_random_state
-from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import check_is_fitted, column_or_1d
+
+from skgen.utils._resources import check_allocation
 
 __all__ = [
     "REPRESENTATIONS",
     "GenerativeClassifierMixin",
     "GenerativeMixin",
     "GenerativeTags",
+    "available_if",
+    "check_n_samples",
+    "check_sample_random_state",
     "fit_atomically",
     "get_generative_tags",
 ]
@@ -84,19 +88,27 @@ def get_generative_tags(estimator):
 
 
 def fit_atomically(fit):
-    """Decorate a ``fit`` method so that a failure leaves the estimator as it was.
+    """Decorate a ``fit`` method: a failure loses nothing, a success is frozen.
 
     Bad input must lose nothing: if ``fit`` (or ``partial_fit``) raises, the
     estimator's attributes are restored, so a model fitted before keeps
     working. Fitting code must assign new objects to attributes rather than
     mutate the old ones in place.
+
+    A fit that succeeds records the parameters it was made with as
+    ``_fitted_params`` (``get_params(deep=False)``). The fitted model's
+    methods read those, never the live parameters, so ``set_params`` on a
+    fitted model changes what the next ``fit`` does and never the fitted
+    model (DESIGN.md §1, "Fitted state only").
     """
 
     @functools.wraps(fit)
     def wrapper(self, *args, **kwargs):
         saved = dict(self.__dict__)
         try:
-            return fit(self, *args, **kwargs)
+            out = fit(self, *args, **kwargs)
+            self._fitted_params = self.get_params(deep=False)
+            return out
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(saved)
@@ -106,7 +118,12 @@ def fit_atomically(fit):
 
 
 def check_n_samples(n_samples):
-    """Validate the ``n_samples`` argument of ``sample``."""
+    """Validate the ``n_samples`` argument of ``sample``.
+
+    Any Python or numpy int >= 1 passes (a huge one is sized by
+    :func:`skgen.utils._resources.check_allocation` before any work, never
+    converted to a fixed-width integer first).
+    """
     if isinstance(n_samples, bool) or not isinstance(n_samples, Integral):
         raise TypeError(
             f"n_samples must be an int >= 1; got {n_samples!r} of type "
@@ -115,6 +132,71 @@ def check_n_samples(n_samples):
     if n_samples < 1:
         raise ValueError(f"n_samples must be >= 1; got {n_samples}.")
     return int(n_samples)
+
+
+def check_sample_random_state(random_state, name="random_state"):
+    """A local ``RandomState`` from a ``random_state`` argument, or a clear error.
+
+    Parameters
+    ----------
+    random_state : int in [0, 2**32 - 1], RandomState instance or None
+        An int seeds a new generator (the same draws every call); a
+        ``RandomState`` is used as is; None gives fresh draws.
+    name : str, default="random_state"
+        The name used in error messages.
+
+    Returns
+    -------
+    rng : numpy.random.RandomState
+    """
+    if random_state is None:
+        return np.random.RandomState()
+    if isinstance(random_state, np.random.RandomState):
+        return random_state
+    expected = (
+        f"{name} must be an int in [0, 2**32 - 1], a numpy RandomState "
+        "instance or None"
+    )
+    if isinstance(random_state, bool) or not isinstance(random_state, Integral):
+        raise TypeError(
+            f"{expected}; got {random_state!r} of type {type(random_state).__name__}."
+        )
+    if not 0 <= random_state < 2**32:
+        raise ValueError(f"{expected}; got {random_state}.")
+    return np.random.RandomState(int(random_state))
+
+
+class _AvailableIf:
+    """``sklearn.utils.metaestimators.available_if`` that says why.
+
+    The method exists (``hasattr`` is True) when ``check(obj)`` returns
+    True. When the check raises an ``AttributeError`` (a
+    ``NotFittedError`` is one), that error is raised as it is, so its
+    message reaches the user instead of sklearn's generic "has no
+    attribute" with the reason only in the exception chain.
+    """
+
+    def __init__(self, fn, check):
+        self.fn, self.check = fn, check
+        functools.update_wrapper(self, fn)
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self.fn
+        if not self.check(obj):
+            raise AttributeError(
+                f"This {type(obj).__name__!r} has no attribute {self.fn.__name__!r}."
+            )
+        return MethodType(self.fn, obj)
+
+
+def available_if(check):
+    """A method available only when ``check(self)`` is True (see :class:`_AvailableIf`).
+
+    ``check`` returns True or raises an ``AttributeError`` that says why the
+    method is not available.
+    """
+    return lambda fn: _AvailableIf(fn, check)
 
 
 class GenerativeMixin(DensityMixin):
@@ -158,11 +240,26 @@ class GenerativeMixin(DensityMixin):
         """Check fitted, validate ``n_samples`` and return a local generator.
 
         An int ``random_state`` gives the same draws on every call; ``None``
-        gives fresh draws. The estimator is never re-seeded or modified.
+        gives fresh draws. The estimator is never re-seeded or modified. A
+        request whose output cannot fit in memory (see
+        :meth:`_bytes_per_sample`) fails here, before any work.
         """
         check_is_fitted(self)
         n_samples = check_n_samples(n_samples)
-        return n_samples, check_random_state(random_state)
+        rng = check_sample_random_state(random_state)
+        check_allocation(
+            n_samples * self._bytes_per_sample(), f"sample(n_samples={n_samples})"
+        )
+        return n_samples, rng
+
+    def _bytes_per_sample(self):
+        """Bytes one sample needs while ``sample`` builds its output.
+
+        The default is a row of ``n_features_in_`` float64 values and its
+        copy; families whose samples are sequences or wider inside than
+        outside override it.
+        """
+        return 16 * getattr(self, "n_features_in_", 1)
 
     def __skgen_tags__(self):
         return GenerativeTags(
@@ -208,10 +305,20 @@ class GenerativeClassifierMixin:
         check_is_fitted(self)
         if not self._fitted_with_y:
             raise AttributeError(
-                f"This {type(self).__name__} was fitted without y; "
-                "predict and predict_proba need a model fitted with class labels."
+                f"This {type(self).__name__} was fitted without y, so it does "
+                "not classify: predict, predict_proba and predict_log_proba "
+                "need a model fitted with class labels (fit(X, y)), or wrap it "
+                "in skgen.GenerativeClassifier."
             )
         return True
+
+    def _check_no_labels(self, y):
+        """Reject ``y`` given to a model fitted without labels."""
+        if y is not None and not self._fitted_with_y:
+            raise ValueError(
+                f"y was given, but this {type(self).__name__} was fitted "
+                "without y; fit it with class labels to condition on them."
+            )
 
     def _joint_log_likelihood(self, X, **kwargs):
         return self._class_log_likelihood(X, **kwargs) + self.class_log_prior_

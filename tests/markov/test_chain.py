@@ -210,7 +210,7 @@ def test_classifies_sequences_by_bayes_rule():
     assert not hasattr(unconditional, "predict_proba")
     with pytest.raises(AttributeError) as info:
         unconditional.predict(X)
-    assert "fitted without y" in str(info.value.__cause__)
+    assert "fitted without y" in str(info.value)
 
 
 def test_perplexity_counts_the_end_symbol():
