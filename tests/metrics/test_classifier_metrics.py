@@ -59,9 +59,25 @@ def test_detection_unbalanced_sizes(real):
     assert abs(np.mean(aucs) - 0.5) < 0.12
 
 
+def test_detection_small_samples_are_told_apart():
+    # 20 rows each: the default classifier's min_samples_leaf of 20 made no
+    # split at all and reported exactly 0.5 for samples 100 apart
+    rng = np.random.default_rng(9)
+    X = rng.normal(size=(20, 2))
+    assert detection_score(X, X + 100, random_state=0) > 0.95
+    same = [
+        detection_score(X, rng.normal(size=(20, 2)), random_state=s) for s in range(8)
+    ]
+    assert abs(np.mean(same) - 0.5) < 0.12
+
+
 def test_detection_errors(real):
-    with pytest.raises(ValueError, match="cv=5 folds need at least 5 rows"):
-        detection_score(real, real[:3])
+    with pytest.raises(
+        ValueError,
+        match=r"cv=5 folds need at least 10 rows in each sample \(2 per held-out "
+        r"fold\); the smaller sample has 9",
+    ):
+        detection_score(real, real[:9])
     with pytest.raises(ValueError, match="'estimator' parameter"):
         detection_score(real, real, estimator="logreg")
 
@@ -155,5 +171,5 @@ def test_detection_numpy_int_cv_is_shuffled_stratified(real):
     expected = detection_score(real, gen, estimator=clf, cv=5, random_state=0)
     got = detection_score(real, gen, estimator=clf, cv=np.int64(5), random_state=0)
     assert got == expected
-    with pytest.raises(ValueError, match="cv=300 folds need at least 300 rows"):
+    with pytest.raises(ValueError, match="cv=300 folds need at least 600 rows"):
         detection_score(real, gen, estimator=clf, cv=np.int64(300))
