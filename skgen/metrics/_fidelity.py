@@ -21,7 +21,13 @@ from skgen.metrics._neighbors import (
     paired_distances,
     screened_blocks,
 )
-from skgen.metrics._validation import _as_matrix, check_samples, subsample
+from skgen.metrics._validation import (
+    _as_matrix,
+    check_samples,
+    rescaled,
+    subsample,
+    unscaled,
+)
 
 # --------------------------------------------------------------- Fréchet
 
@@ -161,12 +167,16 @@ def frechet_distance(X_real, X_generated, *, features=None):
             caller="frechet_distance",
             min_samples=2,
         )
-    return _frechet_from_moments(
+    # covariances of values above ~1e154 overflow: work in units where the
+    # values are below 1 (exactly, by a power of two)
+    (R, G), exponent = rescaled(R, G)
+    value = _frechet_from_moments(
         R.mean(axis=0),
         np.atleast_2d(np.cov(R, rowvar=False)),
         G.mean(axis=0),
         np.atleast_2d(np.cov(G, rowvar=False)),
     )
+    return float(unscaled(value, exponent, 2, "frechet_distance: the Fréchet distance"))
 
 
 # ------------------------------------------------------ inception score
@@ -521,6 +531,9 @@ def precision_recall(
     )
     rng = check_random_state(random_state)
     R, G = subsample(R, max_samples, rng), subsample(G, max_samples, rng)
+    # every comparison is between distances, so the units do not matter:
+    # values below 1 keep squared distances from overflowing
+    (R, G), _ = rescaled(R, G)
     if max_samples is not None and n_neighbors >= max_samples:
         raise ValueError(
             f"n_neighbors={n_neighbors} must be < max_samples={max_samples}."

@@ -10,7 +10,7 @@ from numbers import Real
 import numpy as np
 from sklearn.utils._param_validation import validate_params
 
-from skgen.metrics._validation import check_values
+from skgen.metrics._validation import check_values, rescaled, unscaled
 
 
 def _per_sample_counts(counts, n_samples, name):
@@ -36,11 +36,23 @@ def _per_sample_counts(counts, n_samples, name):
 
 
 def _nats_per_unit(log_likelihood, counts, name):
+    """``-sum(log_likelihood) / sum(counts)`` (``counts`` None: one each).
+
+    Both sums are taken in units where the values are below 1 (an exact
+    rescaling by powers of two), so that log-likelihoods near the float64
+    limit (``[-1e308, -1e308]``) give their finite mean, not ``inf``.
+    """
     ll = check_values(log_likelihood, "log_likelihood", allow_neg_inf=True)
-    if counts is None:
-        return float(-ll.mean())
-    counts = _per_sample_counts(counts, ll.shape[0], name)
-    return float(-ll.sum() / counts.sum())
+    counts = (
+        np.ones(ll.shape[0])
+        if counts is None
+        else _per_sample_counts(counts, ll.shape[0], name)
+    )
+    (ll,), ll_exponent = rescaled(ll)
+    (counts,), counts_exponent = rescaled(counts)
+    ratio = -ll.sum() / counts.sum()
+    what = "the cross-entropy of log_likelihood"
+    return float(unscaled(ratio, ll_exponent - counts_exponent, 1, what))
 
 
 @validate_params(

@@ -8,7 +8,7 @@ from sklearn.metrics.pairwise import euclidean_distances, manhattan_distances
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-from skgen.metrics._validation import check_samples, subsample
+from skgen.metrics._validation import check_samples, rescaled, subsample, unscaled
 
 #: Pooled points used to compute the median heuristic.
 _MEDIAN_POINTS = 1000
@@ -56,11 +56,14 @@ def _median_gamma(D, kernel, rng):
     return 1.0 / median  # laplacian: exp(-|x - y|_1 / median)
 
 
-def _kernel_matrix(Z, kernel, gamma, rng, n_x=None):
+def _kernel_matrix(Z, kernel, gamma, rng, n_x=None, exponent=0):
     """Kernel matrix of the pooled rows ``Z``, X = the first ``n_x`` rows.
 
     ``gamma=None`` takes the median heuristic over all rows of ``Z``,
-    ``gamma="median_x"`` over the first ``n_x`` rows only.
+    ``gamma="median_x"`` over the first ``n_x`` rows only. ``Z`` may be
+    :func:`~skgen.metrics._validation.rescaled` by ``2**-exponent``: a
+    median bandwidth does not depend on the units, a fixed ``gamma`` is
+    in the original units (the linear kernel stays in the rescaled ones).
     """
     if kernel == "linear":
         return Z @ Z.T
@@ -69,6 +72,18 @@ def _kernel_matrix(Z, kernel, gamma, rng, n_x=None):
         gamma = _median_gamma(D, kernel, rng)
     elif gamma == "median_x":
         gamma = _median_gamma(D[:n_x, :n_x], kernel, rng)
+    else:
+        # a fixed gamma is in the original units, where D is 2**exponent
+        # (laplacian) or 4**exponent (rbf) times larger: multiply by the
+        # mantissa of gamma, then by all the powers of two at once (exact;
+        # an overflow to -inf is a kernel value of 0)
+        mantissa, gamma_exponent = np.frexp(gamma)
+        np.multiply(D, -mantissa, out=D)
+        power = exponent * (2 if kernel == "rbf" else 1) + int(gamma_exponent)
+        with np.errstate(over="ignore", under="ignore"):
+            np.ldexp(D, power, out=D)
+        np.exp(D, out=D)
+        return D
     np.multiply(D, -gamma, out=D)
     np.exp(D, out=D)
     return D
@@ -241,13 +256,21 @@ def mmd(
     X, Y = check_samples(X, Y, names=("X", "Y"), caller="mmd", min_samples=2)
     rng = check_random_state(random_state)
     X, Y = subsample(X, max_samples, rng), subsample(Y, max_samples, rng)
+    # squared distances of values above ~1e154 overflow: work in units where
+    # the values are below 1 (exactly, by a power of two)
+    (X, Y), exponent = rescaled(X, Y)
     m = X.shape[0]
-    K = _kernel_matrix(np.vstack([X, Y]), kernel, gamma, rng, n_x=m)
+    K = _kernel_matrix(np.vstack([X, Y]), kernel, gamma, rng, n_x=m, exponent=exponent)
     statistic = float(_mmd2_unbiased(K, m))
+    value = statistic
+    if kernel == "linear":  # squared units
+        value = float(
+            unscaled(statistic, exponent, 2, "mmd: the linear-kernel statistic")
+        )
     if n_permutations == 0:
-        return MMDResult(statistic, float("nan"))
+        return MMDResult(value, float("nan"))
     permuted = _permutation_statistics(K, m, n_permutations, rng)
     # a relative tolerance so that rounding does not decide ties
     ties = np.abs(permuted - statistic) <= 1e-12 * max(abs(statistic), 1e-300)
     count = np.count_nonzero((permuted >= statistic) | ties)
-    return MMDResult(statistic, float((1 + count) / (1 + n_permutations)))
+    return MMDResult(value, float((1 + count) / (1 + n_permutations)))

@@ -9,7 +9,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from skgen.metrics._neighbors import kneighbors
-from skgen.metrics._validation import check_samples
+from skgen.metrics._validation import check_samples, rescaled, unscaled
 
 
 class DCRResult(NamedTuple):
@@ -125,6 +125,9 @@ default=None
     encoded = check_samples(
         *arrays, names=tuple(names), caller="distance_to_closest_record"
     )
+    # squared distances of values above ~1e154 overflow: compute in units
+    # where the values are below 1 (exactly, by a power of two)
+    encoded, exponent = rescaled(*encoded)
     R, G = encoded[0], encoded[1]
     if X_holdout is None and R.shape[0] < 2:
         raise ValueError(
@@ -138,7 +141,13 @@ default=None
     den = np.quantile(baseline, quantile)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = float(np.float64(num) / np.float64(den))
-    return DCRResult(distances, baseline, ratio, float(np.mean(distances == 0)))
+    what = "distance_to_closest_record: a distance"
+    return DCRResult(
+        unscaled(distances, exponent, 1, what),
+        unscaled(baseline, exponent, 1, what),
+        ratio,
+        float(np.mean(distances == 0)),
+    )
 
 
 @validate_params(
@@ -237,6 +246,9 @@ def membership_inference_auc(
         caller="membership_inference_auc",
         fit_on=(0, 1),
     )
+    # the AUC does not depend on the units: values below 1 keep squared
+    # distances from overflowing
+    (T, H, G), _ = rescaled(T, H, G)
     if G.shape[0] < n_neighbors:
         raise ValueError(
             f"n_neighbors={n_neighbors} must be <= the number of generated "

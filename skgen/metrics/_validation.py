@@ -136,6 +136,61 @@ def check_values(values, name, *, allow_neg_inf=False):
     return values
 
 
+def rescaled(*arrays):
+    """The arrays divided by one power of two, and its exponent.
+
+    Squared distances, kernels and covariances of values above about
+    ``1e154`` overflow float64 (and those of values below ``1e-154``
+    underflow), although the quantities built from them are often
+    representable. Dividing by ``2**exponent``, with ``exponent`` chosen so
+    that the largest absolute value lies in ``[0.5, 1)``, is exact in
+    floating point, so computing in the rescaled units and multiplying the
+    result by ``2**exponent`` (distances) or ``4**exponent`` (squared
+    units) gives the same floats wherever the original computation did not
+    overflow, and the right value where it did.
+
+    Infinite values (a log-likelihood of ``-inf``) stay infinite and do not
+    set the exponent.
+
+    Returns
+    -------
+    arrays : list of ndarray
+        Each array times ``2**-exponent`` (the arrays themselves when the
+        exponent is 0).
+    exponent : int
+    """
+    peak = max(
+        (float(np.abs(A[np.isfinite(A)]).max(initial=0.0)) for A in arrays),
+        default=0.0,
+    )
+    exponent = int(np.frexp(peak)[1]) if peak > 0 else 0
+    if exponent == 0:
+        return list(arrays), 0
+    return [np.ldexp(A, -exponent) for A in arrays], exponent
+
+
+def unscaled(value, exponent, power, what):
+    """``value * 2**(power * exponent)``: a result of :func:`rescaled` data
+    back in the original units (``power`` 1 for distances, 2 for squared
+    units), refused if float64 cannot hold it.
+
+    ``what`` names the quantity in the error: ``"the Fréchet distance of
+    X_real and X_generated"``.
+    """
+    with np.errstate(over="ignore"):
+        out = np.ldexp(value, power * exponent)
+    finite = np.isfinite(value)
+    if not np.array_equal(finite, np.isfinite(out)):
+        peak = np.max(np.abs(np.asarray(value)[finite]))
+        magnitude = np.log10(peak) + power * exponent * np.log10(2)
+        units = "the units" if power == 1 else "the square of the units"
+        raise ValueError(
+            f"{what} is about 1e{magnitude:.0f}, beyond the float64 range "
+            f"(about 1.8e308); it grows with {units}: rescale the inputs."
+        )
+    return out
+
+
 def subsample(X, max_samples, rng):
     """At most ``max_samples`` rows of ``X``, drawn without replacement.
 
