@@ -5,12 +5,31 @@ Every model is an estimator with ``fit``, ``score_samples``, ``score`` and
 compared with other models by cross-validated log-likelihood.
 
 Importing :mod:`skgen` is cheap: torch, skorch and hmmlearn are imported only
-when a class that needs them is used.
+when a class that needs them is used, and the meta-estimators
+:class:`GenerativeClassifier` and :class:`GenerativeOutlierDetector` load on
+first use.
 """
 
 __version__ = "0.1.0.dev0"
 
+_META = ("GenerativeClassifier", "GenerativeOutlierDetector")
+
+
+def __getattr__(name):
+    if name in _META:
+        from skgen import _meta
+
+        return getattr(_meta, name)
+    raise AttributeError(f"module 'skgen' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), *_META])
+
+
 __all__ = [
+    "GenerativeClassifier",
+    "GenerativeOutlierDetector",
     "base",
     "datasets",
     "markov",

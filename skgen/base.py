@@ -4,6 +4,7 @@ See ``DESIGN.md`` §1: ``fit``, ``score_samples`` (log-likelihood per sample, in
 nats), ``score`` (the mean of ``score_samples``) and ``sample``.
 """
 
+import contextlib
 import functools
 from dataclasses import dataclass
 from numbers import Integral
@@ -27,6 +28,7 @@ __all__ = [
     "check_sample_random_state",
     "fit_atomically",
     "get_generative_tags",
+    "restored_on_failure",
 ]
 
 #: The data representations of ``DESIGN.md`` §2.
@@ -104,17 +106,38 @@ def fit_atomically(fit):
 
     @functools.wraps(fit)
     def wrapper(self, *args, **kwargs):
-        saved = dict(self.__dict__)
-        try:
+        with restored_on_failure(self):
             out = fit(self, *args, **kwargs)
             self._fitted_params = self.get_params(deep=False)
-            return out
-        except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(saved)
-            raise
+        return out
 
     return wrapper
+
+
+@contextlib.contextmanager
+def restored_on_failure(estimator):
+    """Restore ``estimator`` and every estimator in its parameters on failure.
+
+    The attributes of the estimator and of the estimators nested in its
+    parameters (a pipeline's steps, a meta-estimator's generator) are
+    saved, and put back if the block raises, so a failed refit of a
+    pipeline leaves every step as it was. Code inside the block must assign
+    new objects to attributes rather than mutate the old ones in place
+    (what sklearn's and skgen's ``fit`` methods do).
+    """
+    members = {id(estimator): estimator}
+    for value in estimator.get_params(deep=True).values():
+        if hasattr(value, "get_params") and hasattr(value, "__dict__"):
+            if not isinstance(value, type):
+                members[id(value)] = value
+    saved = [(est, dict(est.__dict__)) for est in members.values()]
+    try:
+        yield
+    except BaseException:
+        for est, state in saved:
+            est.__dict__.clear()
+            est.__dict__.update(state)
+        raise
 
 
 def check_n_samples(n_samples):
@@ -154,8 +177,7 @@ def check_sample_random_state(random_state, name="random_state"):
     if isinstance(random_state, np.random.RandomState):
         return random_state
     expected = (
-        f"{name} must be an int in [0, 2**32 - 1], a numpy RandomState "
-        "instance or None"
+        f"{name} must be an int in [0, 2**32 - 1], a numpy RandomState instance or None"
     )
     if isinstance(random_state, bool) or not isinstance(random_state, Integral):
         raise TypeError(
@@ -283,6 +305,22 @@ class GenerativeMixin(DensityMixin):
         return tags
 
 
+def _check_no_missing_labels(y):
+    """Name the missing labels (NaN, None, pd.NA) before sklearn's checks do."""
+    import pandas as pd
+
+    try:
+        values = np.asarray(y, dtype=object).ravel()
+    except ValueError:  # ragged: sklearn's checks say what is wrong
+        return
+    missing = np.flatnonzero(pd.isna(values))
+    if missing.size:
+        raise ValueError(
+            f"y must hold a class label for every sample; got missing labels "
+            f"(NaN or None) at index {missing[:10].tolist()}."
+        )
+
+
 class GenerativeClassifierMixin:
     """Class-conditional generative models and Bayes-rule classification.
 
@@ -344,6 +382,7 @@ class GenerativeClassifierMixin:
         ``known`` are classes from an earlier ``partial_fit``; the new labels
         must be of the same type.
         """
+        _check_no_missing_labels(y)
         # before any conversion to an array, which would turn a mix of
         # numbers and strings into strings
         unique_labels(y) if known is None else unique_labels(known, y)

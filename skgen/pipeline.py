@@ -17,9 +17,9 @@ from sklearn.preprocessing import (
 )
 from sklearn.utils import get_tags
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
-from skgen.base import GenerativeTags, get_generative_tags
+from skgen.base import GenerativeTags, get_generative_tags, restored_on_failure
 
 __all__ = ["GenerativePipeline", "make_generative_pipeline"]
 
@@ -200,6 +200,30 @@ class GenerativePipeline(Pipeline):
         """What ``score_samples`` is, read from the last step."""
         return self._final_estimator.likelihood_kind
 
+    def fit(self, X, y=None, **params):
+        """Fit every step in turn; a failure leaves the pipeline as it was.
+
+        As :meth:`sklearn.pipeline.Pipeline.fit`, except that when any step
+        rejects its input (the last step after the first ones were refitted,
+        say) every step is restored, so the pipeline scores and samples
+        exactly as before the call.
+
+        Parameters
+        ----------
+        X : data accepted by the first step
+            Training data.
+        y : array-like of shape (n_samples,), default=None
+            Class labels, passed to every step's ``fit``.
+        **params : dict
+            Parameters for the steps' ``fit``, as in ``Pipeline.fit``.
+
+        Returns
+        -------
+        self : GenerativePipeline
+        """
+        with restored_on_failure(self):
+            return super().fit(X, y, **params)
+
     def _final_uses_y(self, y):
         # Conditional models expose classes_ once fitted with labels.
         return y is not None and hasattr(self._final_estimator, "classes_")
@@ -267,7 +291,10 @@ class GenerativePipeline(Pipeline):
         score : float
             The (weighted) mean of ``score_samples(X, y)``; higher is better.
         """
-        return float(np.average(self.score_samples(X, y), weights=sample_weight))
+        scores = self.score_samples(X, y)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, scores)
+        return float(np.average(scores, weights=sample_weight))
 
     @available_if(_final_estimator_has("sample"))
     def sample(self, n_samples=1, **kwargs):

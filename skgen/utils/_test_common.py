@@ -16,7 +16,9 @@ def construct_instances(cls):
     parameter changes the code path, variants.
     """
     from sklearn.linear_model import LogisticRegression, Ridge
+    from sklearn.mixture import GaussianMixture
 
+    from skgen import GenerativeClassifier, GenerativeOutlierDetector
     from skgen.augment import (
         AugmentedClassifier,
         AugmentedRegressor,
@@ -65,6 +67,10 @@ def construct_instances(cls):
             conditional=False,
             random_state=0,
         )
+    elif cls in (GenerativeClassifier, GenerativeOutlierDetector):
+        # exact and fast: sklearn's checks fit them many times (skgen
+        # generators inside them are tested in tests/test_meta.py)
+        yield cls(GaussianMixture(random_state=0))
     elif cls is AugmentedRegressor:
         yield AugmentedRegressor(Ridge(), _tiny_vae(), random_state=0)
     else:

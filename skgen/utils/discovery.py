@@ -37,13 +37,15 @@ def all_estimators(type_filter=None):
             f"{type_filter!r}."
         )
     found = {}
+    modules = [skgen]  # the meta-estimators live at the top level
     for info in pkgutil.walk_packages(skgen.__path__, prefix="skgen."):
         parts = info.name.split(".")
         if parts[1] in _SKIP or any(p.startswith("_") for p in parts[1:]):
             continue
-        module = import_module(info.name)
+        modules.append(import_module(info.name))
+    for module in modules:
         for name in getattr(module, "__all__", []):
-            cls = getattr(module, name)
+            cls = getattr(module, name, None)
             if (
                 inspect.isclass(cls)
                 and issubclass(cls, BaseEstimator)
