@@ -24,6 +24,9 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from skgen.base import fit_atomically
+from skgen.utils._validation import reject_iterator
+
 __all__ = ["TabularEncoder"]
 
 #: At most this many offending values are quoted in an error message.
@@ -71,6 +74,18 @@ def _column_kind(name, series):
             "(convert datetimes to numbers first)."
         )
     return ("binary" if len(levels) == 2 else "categorical"), levels
+
+
+def _binary_unit(values):
+    """A power of two within a factor 2 of each ``|value|`` (0.5 for 0).
+
+    Dividing by a power of two is exact, so statistics computed on
+    ``x / unit`` and scaled back are the statistics of ``x``, bit for bit,
+    while no intermediate (a square, a sum, a difference) overflows or
+    underflows for values anywhere in the float64 range.
+    """
+    _, exponent = np.frexp(values)
+    return np.ldexp(1.0, exponent - 1)
 
 
 def _cast_numeric(values, dtype):
@@ -186,7 +201,10 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         Mean of each numeric column (``numeric="standard"`` only).
     scale_ : ndarray of shape (n_numeric,)
         Standard deviation of each numeric column, 1 where it is 0
-        (``numeric="standard"`` only).
+        (``numeric="standard"`` only). Computed in units of a power of two
+        near each column's largest magnitude, so it is exact (the same bits
+        as ``np.std``) and finite for any finite values, 1e300 or 1e-300
+        included.
     quantile_transformer_ : QuantileTransformer
         Fitted on the numeric columns (``numeric="quantile"`` with numeric
         columns only).
@@ -291,6 +309,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 
     def _validate_input(self, X, *, reset):
         """Check `X` and return it as a DataFrame with the training columns."""
+        reject_iterator(X)
         fitted_on_frame = reset or self.columns_ is not None
         if isinstance(X, pd.DataFrame) and fitted_on_frame:
             # feature-name, duplicate-name and width checks, sklearn's messages
@@ -320,12 +339,32 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                 )
             frame = pd.DataFrame(values, columns=self.columns_).infer_objects()
         else:
+            if isinstance(X, pd.DataFrame):  # fitted on a numeric array
+                self._check_all_numeric(X)
             arr = validate_data(
                 self, X, dtype="numeric", ensure_all_finite=False, reset=reset
             )
             frame = pd.DataFrame(arr, copy=False)
         self._check_missing(frame)
         return frame
+
+    def _check_all_numeric(self, frame):
+        """A DataFrame given to an encoder fitted on an array: numbers only."""
+        dtypes = frame.dtypes
+        bad = [
+            f"{col!r} ({dtype})"
+            for col, dtype in dtypes.items()
+            if not pdt.is_numeric_dtype(dtype)
+        ]
+        if bad:
+            shown = ", ".join(bad[:_MAX_QUOTED])
+            more = len(bad) - _MAX_QUOTED
+            raise ValueError(
+                "TabularEncoder was fitted on a numeric array, so X must have "
+                f"numeric columns only; got non-numeric columns [{shown}"
+                f"{f', ... ({more} more)' if more > 0 else ''}]. Fit it on a "
+                "DataFrame to encode categorical or string columns."
+            )
 
     def _check_columns(self, columns):
         if columns == self.columns_:
@@ -368,6 +407,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 
     # -------------------------------------------------------------------- fit
 
+    @fit_atomically
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Learn the kind, dtype, levels and scaling of every column.
@@ -384,8 +424,11 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         Returns
         -------
         self : object
-            The fitted encoder.
+            The fitted encoder. A fit that raises leaves the encoder as it
+            was (fitted or not).
         """
+        for attr in ("mean_", "scale_", "quantile_transformer_"):
+            self.__dict__.pop(attr, None)  # from a fit with other parameters
         is_frame = isinstance(X, pd.DataFrame)
         frame = self._validate_input(X, reset=True)
         columns = list(frame.columns)
@@ -409,8 +452,11 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 
         numeric = self._numeric_values(frame)
         if self.numeric == "standard":
-            self.mean_ = numeric.mean(axis=0)
-            scale = numeric.std(axis=0)
+            # on x / unit, so that squares of values above 1e154 (or below
+            # 1e-154) neither overflow nor underflow; exact, see _binary_unit
+            unit = _binary_unit(np.abs(numeric).max(axis=0))
+            self.mean_ = (numeric / unit).mean(axis=0) * unit
+            scale = (numeric / unit).std(axis=0) * unit
             # constant columns: scale 1, as StandardScaler does
             scale[scale < 10 * np.finfo(np.float64).eps * np.abs(self.mean_)] = 1.0
             scale[scale == 0.0] = 1.0
@@ -492,13 +538,17 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         return codes.astype(np.intp)
 
     def _scale(self, numeric):
-        if self.numeric == "standard":
-            return (numeric - self.mean_) / self.scale_
+        if self._fitted_params["numeric"] == "standard":
+            # (x - mean_) / scale_, computed in units of scale_ (exact) so
+            # that the difference cannot overflow near the float64 maximum
+            unit = _binary_unit(self.scale_)
+            return (numeric / unit - self.mean_ / unit) / (self.scale_ / unit)
         return self.quantile_transformer_.transform(numeric)
 
     def _unscale(self, z):
-        if self.numeric == "standard":
-            return z * self.scale_ + self.mean_
+        if self._fitted_params["numeric"] == "standard":
+            unit = _binary_unit(self.scale_)  # z * scale_ + mean_, as above
+            return (z * (self.scale_ / unit) + self.mean_ / unit) * unit
         return self.quantile_transformer_.inverse_transform(z)
 
     # ------------------------------------------------------ inverse_transform
@@ -524,6 +574,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             are rounded.
         """
         check_is_fitted(self)
+        reject_iterator(Xt, "Xt")
         Xt = check_array(Xt, dtype=np.float64, input_name="Xt")
         if Xt.shape[1] != self.n_output_:
             raise ValueError(
@@ -596,10 +647,11 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                 "data with a model of the encoded table, outside a "
                 "GenerativePipeline, or encode only numeric columns."
             )
-        if self.numeric != "standard":
+        numeric = self._fitted_params["numeric"]
+        if numeric != "standard":
             raise ValueError(
                 "log_abs_det_jacobian is not implemented for "
-                f"TabularEncoder(numeric={self.numeric!r}); use "
+                f"TabularEncoder(numeric={numeric!r}); use "
                 "numeric='standard' to score in the original space."
             )
         n_samples = self._validate_input(X, reset=False).shape[0]
