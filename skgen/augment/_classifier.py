@@ -1,6 +1,5 @@
 """A classifier trained on data augmented by a generator inside ``fit``."""
 
-from functools import partial
 from typing import ClassVar
 
 import numpy as np
@@ -12,16 +11,14 @@ from sklearn.base import (
     clone,
 )
 from sklearn.utils._param_validation import HasMethods, StrOptions
-from sklearn.utils.multiclass import (
-    check_classification_targets,
-    type_of_target,
-    unique_labels,
-)
+from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from skgen.augment._common import (
     N_SYNTHETIC_CONSTRAINTS,
     AugmentedMixin,
+    check_augmented_size,
+    check_class_labels,
     check_n_synthetic,
     delegate,
     fit_method,
@@ -99,6 +96,12 @@ class AugmentedClassifier(
     a synthetic row should carry is not defined, so weights are refused
     rather than guessed.
 
+    A request whose augmented data cannot fit in memory (``n_synthetic`` or
+    ``sampling_strategy`` asking for billions of rows) is refused with a
+    ValueError naming its size before any generator is fitted, and labels
+    of mixed types (``[1, "a"]``) as scikit-learn refuses them; a failed
+    ``fit`` leaves a fitted model as it was.
+
     The parameters of ``generator`` and ``estimator`` are validated when
     they are fitted, as sklearn's meta-estimators do.
 
@@ -156,9 +159,9 @@ class AugmentedClassifier(
         self.conditional = conditional
         self.random_state = random_state
 
-    def _strategy(self):
+    def _check_n_synthetic(self):
         if self.n_synthetic is None:
-            return self.sampling_strategy
+            return
         check_n_synthetic(self.n_synthetic)
         if not (
             isinstance(self.sampling_strategy, str) and self.sampling_strategy == "auto"
@@ -170,7 +173,22 @@ class AugmentedClassifier(
                 "sampling_strategy='auto' when n_synthetic is set, or set "
                 "n_synthetic=None."
             )
-        return partial(n_synthetic_strategy, n_synthetic=self.n_synthetic)
+
+    def _strategy(self, y):
+        """``sampling_strategy``, or the counts that ``n_synthetic`` asks for,
+        refused at once when they cannot fit in memory."""
+        if self.n_synthetic is None:
+            return self.sampling_strategy
+        strategy = n_synthetic_strategy(y, self.n_synthetic)
+        n_features = self.n_features_in_
+        check_augmented_size(
+            len(y),
+            sum(strategy.values()) - len(y),
+            n_features,
+            n_features,
+            type(self).__name__,
+        )
+        return strategy
 
     @fit_method
     def fit(self, X, y):
@@ -188,8 +206,8 @@ class AugmentedClassifier(
         -------
         self : AugmentedClassifier
         """
-        strategy = self._strategy()
-        check_classification_targets(y)
+        self._check_n_synthetic()
+        check_class_labels(y)
         if type_of_target(y) not in ("binary", "multiclass"):
             raise ValueError(
                 "Multilabel and multioutput targets are not supported: "
@@ -201,7 +219,7 @@ class AugmentedClassifier(
         validate_data(self, X=X, reset=True, skip_check_array=True)
         resampler = GenerativeResampler(
             self.generator,
-            sampling_strategy=strategy,
+            sampling_strategy=self._strategy(y),
             conditional=self.conditional,
             random_state=self.random_state,
         )

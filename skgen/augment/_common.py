@@ -9,6 +9,7 @@ from sklearn.base import _fit_context, clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import (
     check_consistent_length,
     check_is_fitted,
@@ -17,6 +18,7 @@ from sklearn.utils.validation import (
 )
 
 from skgen.base import fit_atomically, get_generative_tags
+from skgen.utils._resources import check_allocation
 
 #: Representations a generator must have to augment 2-D tables.
 TABULAR_REPRESENTATIONS = ("tabular", "dataframe")
@@ -71,6 +73,41 @@ def n_synthetic_strategy(y, n_synthetic):
         c: int(n) + n_rows_to_add(n_synthetic, int(n))
         for c, n in zip(classes, counts, strict=True)
     }
+
+
+def check_class_labels(y):
+    """Refuse targets that are not class labels, before any conversion.
+
+    ``y`` as the user gave it: a list ``[1, "a"]`` becomes an array of
+    strings once converted, so sklearn's check for labels of mixed types
+    (``unique_labels``: "Mix of label input types (string and number)")
+    must see it first.
+    """
+    check_classification_targets(y)
+    unique_labels(y)
+
+
+def check_augmented_size(n_rows, n_new, n_columns, n_features, owner):
+    """Refuse, before fitting anything, an augmentation that cannot fit in
+    memory.
+
+    The estimate, 8 bytes a value: the ``n_new`` generated rows of
+    ``n_columns`` values, and the augmented copy of the data, ``n_rows +
+    n_new`` rows of ``n_features`` values and a target. Python ints, so
+    that a huge request cannot overflow while it is sized.
+
+    Raises
+    ------
+    ValueError
+        Naming the number of rows and the memory they would need.
+    """
+    n_rows, n_new = int(n_rows), int(n_new)
+    n_bytes = 8 * (n_new * n_columns + (n_rows + n_new) * (n_features + 1))
+    check_allocation(
+        n_bytes,
+        f"{owner}: {n_new} synthetic rows of {n_columns} columns added to "
+        f"{n_rows} rows",
+    )
 
 
 # ----------------------------------------------------------- generators

@@ -17,6 +17,7 @@ from skgen.augment._common import (
     N_SYNTHETIC_CONSTRAINTS,
     AugmentedMixin,
     Seeds,
+    check_augmented_size,
     check_frame_X_y,
     check_n_synthetic,
     check_tabular_generator,
@@ -105,7 +106,9 @@ class AugmentedRegressor(
     adds noise, so compare by cross-validation.
 
     ``fit`` takes no ``sample_weight`` and routes no metadata: which weight
-    a synthetic row should carry is not defined. The parameters of
+    a synthetic row should carry is not defined. An ``n_synthetic`` whose
+    augmented data cannot fit in memory is refused with a ValueError naming
+    its size before the generator is fitted. The parameters of
     ``generator`` and ``estimator`` are validated when they are fitted.
     ``score`` is sklearn's R² of ``predict``. For :mod:`skops.io`, trust
     ``estimator``'s own types as well as ``skgen.utils.trusted_types()``
@@ -172,6 +175,10 @@ class AugmentedRegressor(
         check_tabular_generator(self.generator, type(self).__name__)
         y_name = getattr(y, "name", None)
         X, y = self._check_X_y(X, y)
+        n_new = n_rows_to_add(self.n_synthetic, X.shape[0])
+        check_augmented_size(
+            X.shape[0], n_new, X.shape[1] + 1, X.shape[1], type(self).__name__
+        )
         seeds = Seeds(self.random_state)
         if is_frame(X):
             target = _target_name(X.columns, y_name)
@@ -181,7 +188,6 @@ class AugmentedRegressor(
             target = None
             joint = np.column_stack([X.astype(float), y])
         generator = seeds.clone(self.generator).fit(joint)
-        n_new = n_rows_to_add(self.n_synthetic, X.shape[0])
         X_res, y_res = X, y
         if n_new > 0:
             rows = draw(generator, n_new, seeds.next(), joint)

@@ -8,11 +8,12 @@ from imblearn.utils import check_sampling_strategy, check_target_type
 from imblearn.utils._validation import ArraysTransformer
 from sklearn.preprocessing import label_binarize
 from sklearn.utils._param_validation import HasMethods, StrOptions
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import validate_data
 
 from skgen.augment._common import (
     Seeds,
+    check_augmented_size,
+    check_class_labels,
     check_frame_X_y,
     check_tabular_generator,
     concat_rows,
@@ -106,6 +107,11 @@ class GenerativeResampler(BaseOverSampler):
     rows of its own (a ValueError says which); in conditional mode one
     model is shared, so rare classes borrow strength from the others.
 
+    A strategy whose result cannot fit in memory (the synthetic rows and
+    the resampled copy, 8 bytes a value) is refused with a ValueError
+    naming its size before any generator is fitted; labels of mixed types
+    (``[1, "a"]``) are refused as scikit-learn does.
+
     Unlike imbalanced-learn's own samplers, ``fit_resample`` validates the
     generator's parameters when fitting it (they are the user's, not
     checked yet); it takes no ``sample_weight`` or other metadata.
@@ -175,11 +181,24 @@ class GenerativeResampler(BaseOverSampler):
         # imbalanced-learn's fit_resample, but validating the generator's
         # parameters too (fit_method)
         check_tabular_generator(self.generator, type(self).__name__)
-        check_classification_targets(y)
+        check_class_labels(y)
         arrays = ArraysTransformer(X, y)
         X, y, binarize_y = self._check_X_y(X, y)
-        self.sampling_strategy_ = check_sampling_strategy(
-            self.sampling_strategy, y, self._sampling_type
+        try:
+            self.sampling_strategy_ = check_sampling_strategy(
+                self.sampling_strategy, y, self._sampling_type
+            )
+        except OverflowError:  # imblearn counts in int64
+            raise ValueError(
+                "sampling_strategy asks for more rows than an int64 can count "
+                f"(2**63 - 1); got {self.sampling_strategy!r}."
+            ) from None
+        check_augmented_size(
+            X.shape[0],
+            sum(self.sampling_strategy_.values()),
+            X.shape[1],
+            X.shape[1],
+            type(self).__name__,
         )
         X_res, y_res = self._fit_resample(X, y)
         if binarize_y:
