@@ -11,6 +11,10 @@ GaussianMixture, KernelDensity, PCA and FactorAnalysis on sklearn's
 ``load_digits``, dequantized by adding U[0, 1) noise to the integer pixel
 values, seeded by ``--random-state``, and left unscaled, so that every
 log-likelihood is a density of the dequantized pixels).
+
+Every bad option, data too small for the folds or the models included, is
+reported as ``skgen: error: ...`` with exit status 2 (argparse's
+``parser.error``) before any model is fitted.
 """
 
 import argparse
@@ -25,6 +29,11 @@ from sklearn.base import clone
 from sklearn.model_selection import KFold
 
 __all__ = ["main"]
+
+
+class UsageError(Exception):
+    """A bad option, found once the data is known: ``skgen: error: ...``
+    and exit status 2, as argparse reports the others."""
 
 
 @dataclass
@@ -61,9 +70,9 @@ def _read_documents(path, split):
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
     except UnicodeDecodeError as exc:
-        raise SystemExit(f"skgen: error: {path} is not UTF-8 text ({exc}).") from None
+        raise UsageError(f"{path} is not UTF-8 text ({exc}).") from None
     except OSError as exc:
-        raise SystemExit(f"skgen: error: cannot read {path}: {exc.strerror}.") from None
+        raise UsageError(f"cannot read {path}: {exc.strerror}.") from None
     if split == "auto":
         split = "block" if "\n\n" in text.strip() else "line"
     if split == "block":
@@ -72,7 +81,7 @@ def _read_documents(path, split):
         parts = text.split("\n")
     docs = [p.strip() for p in parts if p.strip()]
     if not docs:
-        raise SystemExit(f"skgen: error: {path} holds no documents.")
+        raise UsageError(f"{path} holds no documents.")
     return docs
 
 
@@ -121,6 +130,8 @@ def _sequence_dataset(args):
 #: Digit images have 17 grey levels (0 to 16); dequantized pixels lie in
 #: [0, 17).
 _DIGIT_LEVELS = 17
+#: Rows of sklearn's ``load_digits``.
+_N_DIGITS = 1797
 _DIGIT_RAMP = " .:-=+*#%@"
 
 
@@ -188,11 +199,17 @@ def _digits_dataset(args):
     )
 
 
+#: GaussianMixture component counts (``--n-components``) and PCA component
+#: counts of the digits leaderboard.
+_DIGITS_N_COMPONENTS = (5, 20, 60)
+_DIGITS_PCA_COMPONENTS = (30, 60)
+
+
 def digits_candidates(
     *,
-    n_components=(5, 20, 60),
+    n_components=_DIGITS_N_COMPONENTS,
     bandwidths=(1.0, 2.0),
-    pca_components=(30, 60),
+    pca_components=_DIGITS_PCA_COMPONENTS,
     max_epochs=300,
     random_state=0,
 ):
@@ -238,7 +255,7 @@ def digits_candidates(
 
 def _digits_candidates(args):
     return digits_candidates(
-        n_components=args.n_components or (5, 20, 60),
+        n_components=args.n_components or _DIGITS_N_COMPONENTS,
         max_epochs=args.max_epochs,
         random_state=args.random_state,
     )
@@ -299,6 +316,53 @@ def _progress(message, enabled, *, new_line=False):
         print(message, file=sys.stderr, flush=True)
 
 
+def _folds(n_samples, n_splits, random_state):
+    """The (train, test) index pairs of the leaderboard's K-fold split."""
+    kfold = KFold(n_splits, shuffle=True, random_state=random_state)
+    return list(kfold.split(np.arange(n_samples)))
+
+
+def _check_sizes(args, dataset):
+    """Refuse, before any fit, data too small for the folds or the models.
+
+    Every training fold must hold as many samples as the largest model has
+    components: time steps for the HMMs (one state per step at least),
+    rows for the digits' GaussianMixture and PCA.
+    """
+    n = len(dataset.X)
+    if n < args.n_splits:
+        raise UsageError(f"{n} samples cannot be split into {args.n_splits} folds.")
+    train = [idx for idx, _ in _folds(n, args.n_splits, args.random_state)]
+    if args.dataset == "sequences":
+        k = max(args.n_components or (1, 2, 3, 4, 5))
+        steps = min(sum(len(dataset.X[i]) for i in idx) for idx in train)
+        if steps < k:
+            raise UsageError(
+                f"--n-components {k} needs at least {k} time steps in every "
+                f"training fold; with --n-sequences {n} and --n-splits "
+                f"{args.n_splits} the smallest has {steps} time steps. Use fewer "
+                "components or more sequences."
+            )
+    elif args.dataset == "digits":
+        rows = min(len(idx) for idx in train)
+        needs = [
+            (k, f"GaussianMixture(n_components={k})", "--n-components")
+            for k in args.n_components or _DIGITS_N_COMPONENTS
+        ] + [(k, f"PCA(n_components={k})", None) for k in _DIGITS_PCA_COMPONENTS]
+        k, model, flag = max(needs)
+        if rows < k:
+            # floor(n (s - 1) / s) training rows in the smallest fold
+            least = -(-k * args.n_splits // (args.n_splits - 1))
+            grow = args.n_rows is not None and least <= _N_DIGITS
+            advice = f"use --n-rows >= {least}" if grow else ""
+            if flag:
+                advice += f"{' or ' if advice else ''}lower {flag}"
+            raise UsageError(
+                f"{n} rows in {args.n_splits} folds leave {rows} training rows "
+                f"in a fold, fewer than the {k} that {model} needs; {advice}."
+            )
+
+
 def evaluate(candidates, dataset, *, n_splits=5, random_state=0, progress=False):
     """Cross-validate each candidate; return one :class:`Result` each.
 
@@ -308,7 +372,7 @@ def evaluate(candidates, dataset, *, n_splits=5, random_state=0, progress=False)
     ``likelihood_kind`` (scikit-learn's) are listed as "exact".
     """
     X = dataset.X
-    folds = list(KFold(n_splits, shuffle=True, random_state=random_state).split(X))
+    folds = _folds(len(X), n_splits, random_state)
     take = (lambda idx: [X[i] for i in idx]) if isinstance(X, list) else X.__getitem__
     results = []
     for c, (name, estimator) in enumerate(candidates, 1):
@@ -385,21 +449,16 @@ def format_table(results):
 
 
 def leaderboard(args):
+    """Run the leaderboard; a :class:`UsageError` comes before any fit."""
     if args.dataset != "text" and args.data is not None:
-        raise SystemExit(
-            f"skgen: error: --data is text; drop --dataset {args.dataset}."
-        )
+        raise UsageError(f"--data is text; drop --dataset {args.dataset}.")
     if args.dataset == "sequences":
         dataset, candidates = _sequence_dataset(args), list(_sequence_candidates(args))
     elif args.dataset == "digits":
         dataset, candidates = _digits_dataset(args), list(_digits_candidates(args))
     else:
         dataset, candidates = _text_dataset(args), list(_text_candidates(args))
-    if len(dataset.X) < args.n_splits:
-        raise SystemExit(
-            f"skgen: error: {len(dataset.X)} samples cannot be split into "
-            f"{args.n_splits} folds."
-        )
+    _check_sizes(args, dataset)
     progress = not args.quiet
     print(
         f"Dataset: {dataset.name}.\n{args.n_splits}-fold cross-validation; "
@@ -528,7 +587,11 @@ def _check_args(parser, args):
         ("--max-length", [args.max_length], 1),
         ("--n-components", args.n_components or [1], 1),
         ("--n-sequences", [args.n_sequences], args.n_splits),
-        ("--n-rows", [args.n_rows or args.n_splits], args.n_splits),
+        (
+            "--n-rows",
+            [args.n_splits if args.n_rows is None else args.n_rows],
+            args.n_splits,
+        ),
         ("--max-epochs", [args.max_epochs], 1),
         ("--random-state", [args.random_state], 0),
     ]
@@ -546,6 +609,8 @@ def main(argv=None):
     _check_args(parser, args)
     try:
         return args.func(args)
+    except UsageError as exc:
+        parser.error(str(exc))
     except BrokenPipeError:  # e.g. `skgen leaderboard | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1

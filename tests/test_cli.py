@@ -15,6 +15,26 @@ from sklearn.neighbors import KernelDensity
 from skgen.cli import Dataset, _draw, digits_data, evaluate, main
 
 
+def _usage_error(capsys, argv):
+    """Run ``main(argv)``, expecting argparse's usage error; return stderr."""
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "skgen: error: " in err and "Traceback" not in err
+    return err
+
+
+@pytest.fixture
+def no_work(monkeypatch):
+    """Fail if the leaderboard starts fitting models."""
+
+    def evaluate(*args, **kwargs):
+        raise AssertionError("models were fitted before the options were checked")
+
+    monkeypatch.setattr("skgen.cli.evaluate", evaluate)
+
+
 def _write(tmp_path, text):
     path = tmp_path / "docs.txt"
     path.write_text(text, encoding="utf-8")
@@ -60,10 +80,10 @@ def test_word_level_and_progress(tmp_path, capsys):
         ("one\ntwo", [], "2 samples cannot be split into 5 folds"),
     ],
 )
-def test_leaderboard_errors(tmp_path, text, args, message):
+def test_leaderboard_errors(tmp_path, text, args, message, capsys, no_work):
     path = _write(tmp_path, text)
-    with pytest.raises(SystemExit, match=message):
-        main(["leaderboard", "--data", path, "--quiet", *args])
+    err = _usage_error(capsys, ["leaderboard", "--data", path, "--quiet", *args])
+    assert message in err
 
 
 @pytest.mark.parametrize(
@@ -82,13 +102,13 @@ def test_impossible_values_are_rejected_before_work(args, message, capsys):
     assert message in capsys.readouterr().err
 
 
-def test_unreadable_files(tmp_path):
-    with pytest.raises(SystemExit, match="cannot read"):
-        main(["leaderboard", "--data", str(tmp_path / "missing.txt")])
+def test_unreadable_files(tmp_path, capsys):
+    missing = str(tmp_path / "missing.txt")
+    assert "cannot read" in _usage_error(capsys, ["leaderboard", "--data", missing])
     latin = tmp_path / "latin1.txt"
     latin.write_bytes("caf\xe9\n".encode("latin-1") * 10)
-    with pytest.raises(SystemExit, match="is not UTF-8 text"):
-        main(["leaderboard", "--data", str(latin)])
+    err = _usage_error(capsys, ["leaderboard", "--data", str(latin)])
+    assert "is not UTF-8 text" in err
 
 
 def test_bad_options(capsys):
@@ -201,7 +221,46 @@ def test_impossible_digits_values(args, message, capsys):
     assert message in capsys.readouterr().err
 
 
-def test_digits_take_no_text_file(tmp_path):
+def test_digits_take_no_text_file(tmp_path, capsys):
     path = _write(tmp_path, "a\nb\n")
-    with pytest.raises(SystemExit, match="drop --dataset digits"):
-        main(["leaderboard", "--dataset", "digits", "--data", path, "--quiet"])
+    argv = ["leaderboard", "--dataset", "digits", "--data", path, "--quiet"]
+    assert "drop --dataset digits" in _usage_error(capsys, argv)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        # more HMM states than time steps: a ValueError traceback before
+        (
+            ["--dataset", "sequences", "--n-sequences", "4", "--n-splits", "2",
+             "--n-components", "500"],
+            "--n-components 500 needs at least 500 time steps in every training "
+            "fold; with --n-sequences 4 and --n-splits 2 the smallest has 58 "
+            "time steps",
+        ),
+        # 3 training rows for GaussianMixture(5) and PCA(60): a traceback before
+        (
+            ["--dataset", "digits", "--n-rows", "6", "--n-splits", "2"],
+            "6 rows in 2 folds leave 3 training rows in a fold, fewer than the "
+            "60 that PCA(n_components=60) needs; use --n-rows >= 120.",
+        ),
+        (
+            ["--dataset", "digits", "--n-rows", "100", "--n-splits", "2",
+             "--n-components", "70"],
+            "fewer than the 70 that GaussianMixture(n_components=70) needs; use "
+            "--n-rows >= 140 or lower --n-components.",
+        ),
+        (
+            ["--dataset", "digits", "--n-components", "2000"],
+            "1797 rows in 5 folds leave 1437 training rows in a fold, fewer than "
+            "the 2000 that GaussianMixture(n_components=2000) needs; lower "
+            "--n-components.",
+        ),
+        # 0 was taken for "not given"
+        (["--dataset", "digits", "--n-rows", "0", "--n-splits", "2"],
+         "--n-rows must be >= 2; got 0"),
+    ],
+)  # fmt: skip
+def test_data_too_small_for_the_models_is_a_usage_error(args, message, capsys, no_work):
+    err = _usage_error(capsys, ["leaderboard", *args, "--quiet"])
+    assert message in err
