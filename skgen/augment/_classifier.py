@@ -179,15 +179,17 @@ class AugmentedClassifier(
         refused at once when they cannot fit in memory."""
         if self.n_synthetic is None:
             return self.sampling_strategy
+        y = np.asarray(y)
         strategy = n_synthetic_strategy(y, self.n_synthetic)
-        n_features = self.n_features_in_
-        check_augmented_size(
-            len(y),
-            sum(strategy.values()) - len(y),
-            n_features,
-            n_features,
-            type(self).__name__,
-        )
+        n_features = getattr(self, "n_features_in_", None)
+        if n_features is not None:  # else not a table: the resampler says so
+            check_augmented_size(
+                len(y),
+                sum(strategy.values()) - len(y),
+                n_features,
+                n_features,
+                type(self).__name__,
+            )
         return strategy
 
     @fit_method
