@@ -30,7 +30,10 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
     ----------
     order : int, default=2
         Number of previous tokens the next token depends on. ``order=0`` is a
-        unigram model (tokens independent, geometric length).
+        unigram model (tokens independent, geometric length). Any order is
+        allowed: contexts longer than the longest training sequence add no
+        counts, so the chain is stored at the effective order ``order_``
+        (see Notes) and costs no more than that.
     smoothing : {"kneser-ney", "additive"}, default="kneser-ney"
         ``"kneser-ney"``: interpolated Kneser-Ney over all context lengths
         ``0..order``, with modified discounts (Chen & Goodman) or one fixed
@@ -46,18 +49,23 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
 
     Attributes
     ----------
+    order_ : int
+        The effective order: ``min(order, longest training sequence + 1)``.
+        Scores, probabilities and samples are exactly those of the chain of
+        order ``order``.
     vocabulary_ : ndarray of shape (n_vocabulary,)
         Sorted token ids seen in training.
-    ngrams_ : list of ndarray of shape (n_events, order + 1)
+    ngrams_ : list of ndarray of shape (n_events, order_ + 1)
         Per class (one entry without ``y``), the distinct training events:
-        ``order`` context tokens (``-1`` = start padding) then the next token
+        ``order_`` context tokens (``-1`` = start padding) then the next token
         (``-2`` = end). These counts are the sufficient statistics.
     ngram_counts_ : list of ndarray of shape (n_events,)
         Per class, how often each event of ``ngrams_`` occurred.
-    discounts_ : ndarray of shape (order + 1, 3)
+    discounts_ : ndarray of shape (order_ + 1, 3)
         Kneser-Ney discounts (D1, D2, D3+) per context length (row ``j`` for
-        contexts of ``j`` tokens); with ``y``, shape (n_classes, order + 1, 3).
-        Only with ``smoothing="kneser-ney"``.
+        contexts of ``j`` tokens; longer contexts, up to ``order``, have
+        those of row ``order_``); with ``y``, shape (n_classes, order_ + 1,
+        3). Only with ``smoothing="kneser-ney"``.
     classes_ : ndarray of shape (n_classes,)
         Class labels, when fitted with ``y``.
     class_count_ : ndarray of shape (n_classes,)
@@ -105,6 +113,23 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
       Unseen contexts use ``P_{j-1}``. Where a modified-KN estimate is
       undefined or outside ``(0, r]`` the level uses KenLM's fallback
       discounts (0.5, 1.0, 1.5).
+
+    **Effective order.** With ``L`` the longest training sequence and
+    ``order > L + 1``, every training context begins with at least
+    ``order - L`` start symbols, so the contexts of length ``L + 2 ..
+    order`` are those of length ``L + 1`` with start symbols in front, with
+    the same counts and discounts. Additive smoothing is then exactly the
+    chain of order ``L + 1``; Kneser-Ney is that chain with its top level
+    interpolated ``order - L`` times, in closed form (a geometric series).
+    ``partial_fit`` raises the effective order when longer sequences come.
+    Probabilities are interpolated in log space, so they stay finite
+    however long the chain of backoffs.
+
+    After fitting, the model reads only its fitted state: ``set_params``
+    changes what the next ``fit`` does, never the fitted chain.
+    ``partial_fit`` rebuilds the tables from the stored counts with the
+    current ``smoothing``, ``alpha`` and ``discount``; it refuses a changed
+    ``order`` (a different set of counts).
 
     ``score_samples`` is exact: the log-probability (nats) of each whole
     sequence, end symbol included; ``score`` is its mean per sequence and
@@ -175,9 +200,8 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         self : MarkovChain
             The fitted chain.
         """
-        for attr in ("classes_", "class_count_", "class_log_prior_"):
-            if hasattr(self, attr):
-                delattr(self, attr)
+        for attr in ("classes_", "class_count_", "class_log_prior_", "order_"):
+            self.__dict__.pop(attr, None)
         self.ngrams_, self.ngram_counts_ = [], []
         self.vocabulary_ = np.zeros(0, dtype=np.int64)
         return self._accumulate(X, y)
@@ -188,8 +212,8 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         """Add the n-gram counts of more sequences (streaming fit).
 
         Fitting on two halves with ``partial_fit`` gives exactly the model
-        fitted on the whole. New tokens and new classes may appear in later
-        batches.
+        fitted on the whole. New tokens, new classes and longer sequences (a
+        higher effective order ``order_``) may appear in later batches.
 
         Parameters
         ----------
@@ -221,6 +245,16 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
 
     def _accumulate(self, X, y):
         tokens, lengths = check_token_sequences(X)
+        order = min(self.order, int(lengths.max()) + 1)
+        if hasattr(self, "order_"):
+            order = max(order, self.order_)
+            # Contexts of the old batches, all shorter than ``order``, are
+            # start symbols in front of their old ones (see Notes).
+            self.ngrams_ = [
+                np.pad(r, ((0, 0), (order - self.order_, 0)), constant_values=-1)
+                for r in self.ngrams_
+            ]
+        self.order_ = order
         if y is None:
             groups = [(0, np.arange(lengths.shape[0]))]
         else:
@@ -229,7 +263,7 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         ngrams, ngram_counts = list(self.ngrams_), list(self.ngram_counts_)
         for k, members in groups:
             rows, counts = _ngram.count_events(
-                tokens[frames_of(lengths, members)], lengths[members], self.order
+                tokens[frames_of(lengths, members)], lengths[members], order
             )
             if k < len(ngrams):
                 rows, counts = _ngram.merge_event_counts(
@@ -253,7 +287,7 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         classes = np.union1d(self.classes_, new_classes)
         # Keep per-class statistics aligned with the sorted classes.
         old_pos = np.searchsorted(classes, self.classes_)
-        rows = [np.zeros((0, self.order + 1), dtype=np.int64)] * len(classes)
+        rows = [np.zeros((0, self.order_ + 1), dtype=np.int64)] * len(classes)
         counts = [np.zeros(0, dtype=np.int64)] * len(classes)
         class_count = np.zeros(len(classes), dtype=np.int64)
         for old, new in enumerate(old_pos):
@@ -270,19 +304,25 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         ]
 
     def _build(self):
-        self._fitted_params = {n: getattr(self, n) for n in self._MODEL_PARAMS}
+        """Smoothing tables from the counts (part of fitting: reads parameters)."""
+        counts = list(zip(self.ngrams_, self.ngram_counts_, strict=True))
         self._tables = [
             _ngram.build_tables(
                 rows,
-                counts,
+                c,
                 self.vocabulary_,
-                self.order,
+                self.order_,
                 self.smoothing,
                 self.alpha,
                 self.discount,
+                repeat=self.order - self.order_ + 1,
             )
-            for rows, counts in zip(self.ngrams_, self.ngram_counts_, strict=True)
+            for rows, c in counts
         ]
+        # the mean training length sizes sample requests (one END per sequence)
+        n_sequences = sum(int(c[r[:, -1] == _ngram.END].sum()) for r, c in counts)
+        n_events = sum(int(c.sum()) for _, c in counts)
+        self._mean_length = (n_events - n_sequences) / max(n_sequences, 1)
         if self.smoothing == "kneser-ney":
             d = [t["discounts"] for t in self._tables]
             self.discounts_ = np.stack(d) if self._fitted_with_y else d[0]
@@ -295,35 +335,18 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
     def _n_outcomes(self):
         return self.vocabulary_.shape[0] + 2
 
-    _MODEL_PARAMS = ("order", "smoothing", "alpha", "discount")
-
-    def _check_fitted_params(self):
-        """The parameters must be those the tables were built with."""
-        check_is_fitted(self)
-        for name in self._MODEL_PARAMS:
-            fitted, now = self._fitted_params[name], getattr(self, name)
-            if fitted != now:
-                raise ValueError(
-                    f"{name} was changed to {now!r} after fitting with "
-                    f"{name}={fitted!r}; refit the model."
-                )
-
     def _class_log_likelihood(self, X):
         """log p(x | class) of every sequence, shape (n_sequences, n_tables)."""
-        self._check_fitted_params()
+        check_is_fitted(self)
         tokens, lengths = check_token_sequences(X)
-        V = self.vocabulary_.shape[0]
+        V, order = self.vocabulary_.shape[0], self.order_
         symbols = _ngram.to_internal(tokens, self.vocabulary_)
-        flat, targets, seq = _ngram.pad_sequences(
-            symbols, lengths, self.order, V + 2, V + 1
-        )
-        contexts = flat[targets[:, None] - self.order + np.arange(self.order)]
+        flat, targets, seq = _ngram.pad_sequences(symbols, lengths, order, V + 2, V + 1)
+        contexts = flat[targets[:, None] - order + np.arange(order)]
         out = np.empty((lengths.shape[0], len(self._tables)))
         for k, tables in enumerate(self._tables):
             ids = _ngram.lookup_contexts(tables["ctx_codes"], contexts, V + 3)
-            p = _ngram.event_proba(tables, ids, flat[targets], self._n_outcomes)
-            with np.errstate(divide="ignore"):
-                logp = np.log(p)
+            logp = _ngram.event_log_proba(tables, ids, flat[targets], self._n_outcomes)
             out[:, k] = np.bincount(seq, weights=logp, minlength=lengths.shape[0])
         return out
 
@@ -369,11 +392,13 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         return float(np.exp(-total / (lengths.sum() + lengths.shape[0])))
 
     def _internal_contexts(self, contexts):
+        """Internal symbols of the last ``order_`` tokens of each context."""
         contexts = np.asarray(contexts)
-        if contexts.ndim != 2 or contexts.shape[1] != self.order:
+        order = self._fitted_params["order"]
+        if contexts.ndim != 2 or contexts.shape[1] != order:
             raise ValueError(
                 f"contexts must be a 2-D array of shape (n_contexts, "
-                f"{self.order}); got shape {contexts.shape}."
+                f"{order}); got shape {contexts.shape}."
             )
         if contexts.dtype.kind not in "iu":
             raise TypeError(
@@ -384,6 +409,14 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
                 f"contexts must hold token ids >= 0 or -1 (start); got "
                 f"{contexts.min()}."
             )
+        start = contexts == -1
+        misplaced = np.flatnonzero((start[:, 1:] & ~start[:, :-1]).any(axis=1))
+        if misplaced.size:
+            raise ValueError(
+                "contexts may hold -1 (start) only before their first token; "
+                f"got {contexts[misplaced[0]].tolist()} in row {misplaced[0]}."
+            )
+        contexts = contexts[:, order - self.order_ :]  # see Notes
         V = self.vocabulary_.shape[0]
         internal = _ngram.to_internal(contexts.astype(np.int64), self.vocabulary_)
         internal[contexts == -1] = V + 2
@@ -407,19 +440,17 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
             Columns are the tokens of ``vocabulary_``, then the unknown
             symbol, then the end symbol. Each row sums to 1 in probability.
         """
-        self._check_fitted_params()
+        check_is_fitted(self)
         internal = self._internal_contexts(contexts)
         tables = self._tables[self._table_index(y)]
         ids = _ngram.lookup_contexts(
             tables["ctx_codes"], internal, self.vocabulary_.shape[0] + 3
         )
-        with np.errstate(divide="ignore"):
-            return np.log(_ngram.dense_proba(tables, ids, self._n_outcomes))
+        return _ngram.dense_log_proba(tables, ids, self._n_outcomes)
 
     def _table_index(self, y):
         if not self._fitted_with_y:
-            if y is not None:
-                raise ValueError("y was given but this model was fitted without y.")
+            self._check_no_labels(y)
             return 0
         if y is None:
             raise ValueError(
@@ -453,14 +484,12 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
             Only for models fitted with ``y``: the class labels.
         """
         n_samples, rng = self._check_sample_params(n_samples, random_state)
-        self._check_fitted_params()
         if isinstance(max_length, bool) or not isinstance(max_length, Integral):
             raise TypeError(f"max_length must be an int >= 0; got {max_length!r}.")
         if max_length < 0:
             raise ValueError(f"max_length must be >= 0; got {max_length}.")
         if not self._fitted_with_y:
-            if y is not None:
-                raise ValueError("y was given but this model was fitted without y.")
+            self._check_no_labels(y)
             return self._sample_table(self._tables[0], n_samples, max_length, rng)
         labels = self._sample_labels(n_samples, y, rng)
         X = [None] * n_samples
@@ -473,11 +502,21 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
                 X[i] = s
         return X, self.classes_[labels]
 
+    def _bytes_per_sample(self):
+        """Bytes one sampled sequence needs while ``sample`` builds it.
+
+        Per sequence: its context and context ids at every level (``2 order_
+        + 1`` int64), a few per-step arrays and the output's list entry and
+        array object (about 120 bytes); per token, at the mean training
+        length, about five int64 (the step record, its sort and the output).
+        """
+        return 8 * (2 * self.order_ + 8) + 120 + 40 * self._mean_length
+
     def _sample_table(self, tables, n, max_length, rng):
         """Sample ``n`` sequences; memory grows with the tokens drawn."""
         V = self.vocabulary_.shape[0]
         unk, end = V, V + 1
-        context = np.full((n, self.order), V + 2, dtype=np.int64)
+        context = np.full((n, self.order_), V + 2, dtype=np.int64)
         active = np.arange(n)
         rows, tokens = [], []  # per step: which sequences drew which token
         for _ in range(max_length):
@@ -496,7 +535,7 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
             active, nxt, context = active[going], nxt[going], context[going]
             rows.append(active)
             tokens.append(nxt)
-            if self.order:
+            if self.order_:
                 context = np.concatenate([context[:, 1:], nxt[:, None]], axis=1)
         rows = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
         tokens = np.concatenate(tokens) if tokens else rows
@@ -523,9 +562,10 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
 
     def _check_first_order(self):
         check_is_fitted(self)
-        if self.order != 1 or self._fitted_with_y:
+        order = self._fitted_params["order"]
+        if order != 1 or self._fitted_with_y:
             raise AttributeError(
                 "transition_matrix_ and stationary_distribution_ exist for "
                 "order=1 chains fitted without y; this one has order="
-                f"{self.order}{' and classes' if self._fitted_with_y else ''}."
+                f"{order}{' and classes' if self._fitted_with_y else ''}."
             )

@@ -18,6 +18,8 @@ import numpy as np
 
 from skgen.utils._validation import sequence_starts
 
+_INT64_MAX = int(np.iinfo(np.int64).max)
+
 START = -1
 END = -2
 
@@ -71,9 +73,26 @@ def pad_sequences(symbols, lengths, order, start, end):
     return flat, targets, seq_of_target
 
 
+def dense_values(rows):
+    """Non-negative codes of the values of ``rows`` and the base they live in.
+
+    Equal values get equal codes and the order of values is kept. The values
+    are shifted to start at 0 when :func:`compress_rows` can combine them in
+    that base without overflowing int64; otherwise (token ids near 2**62,
+    say) they are replaced by their ranks.
+    """
+    if rows.size == 0:
+        return rows, 1
+    lo, hi = int(rows.min()), int(rows.max())  # Python ints: no overflow
+    base = hi - lo + 1
+    if base * max(base, rows.shape[0]) <= _INT64_MAX:
+        return rows - lo, base
+    values, ranks = np.unique(rows, return_inverse=True)
+    return ranks.reshape(rows.shape).astype(np.int64), values.shape[0]
+
+
 def _unique_rows_with_counts(rows, weights=None):
-    base = int(rows.max()) + 3 if rows.size else 3
-    codes = compress_rows(rows + 2, base)  # sentinels -2, -1 become 0, 1
+    codes = compress_rows(*dense_values(rows))
     _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
     if weights is None:
         counts = np.bincount(inverse)
@@ -141,30 +160,75 @@ def modified_kn_discounts(adjusted):
     return d
 
 
-def _level_table(ctx_of_event, outcome, numer, gamma, denom, n_ctx, n_outcomes):
+def _level_table(
+    ctx_of_event, outcome, numer, gamma, denom, n_ctx, n_outcomes, repeat=1
+):
+    """Lookup table of one smoothing level, applied ``repeat`` times.
+
+    A level maps the lower-level probability ``p`` of each outcome ``w`` of a
+    seen context to ``f(p) = (numer(w) + gamma p) / denom``. Applied ``N``
+    times (contexts longer than any training sequence repeat the top level,
+    see :func:`build_tables`) it gives ``r**N p + numer(w) (1 - r**N) /
+    mass`` with ``r = gamma / denom`` and ``mass = denom - gamma``, the sum
+    of ``numer``. In log space: ``log f^N(p) = logaddexp(log_keep + log p,
+    log_numer + log_scale)``.
+    """
     keys = ctx_of_event * n_outcomes + outcome
     order_ = np.argsort(keys, kind="stable")
     keys = keys[order_]
     numer = numer[order_]
     ptr = np.searchsorted(keys, np.arange(n_ctx + 1, dtype=np.int64) * n_outcomes)
     cum = np.concatenate([[0.0], np.cumsum(numer)])
+    ctx_mass = cum[ptr[1:]] - cum[ptr[:-1]]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_denom = np.log(denom)
+        if repeat == 1:
+            log_keep = np.log(gamma) - log_denom
+            log_scale = -log_denom
+            ctx_take, take_scale = ctx_mass, None
+        else:
+            mass = np.bincount(ctx_of_event, weights=numer, minlength=n_ctx)
+            # log r, accurate for r near 0 and near 1
+            log_r = np.where(
+                gamma < 0.5 * denom,
+                np.log(gamma) - log_denom,
+                np.log1p(-mass / denom),
+            )
+            log_keep = repeat * log_r
+            keep_out = -np.expm1(log_keep)  # 1 - r**N
+            log_scale = np.where(mass > 0, np.log(keep_out) - np.log(mass), -np.inf)
+            # sampling: the counts are drawn with probability 1 - r**N
+            ctx_take = denom * keep_out
+            take_scale = np.where(ctx_take > 0, ctx_mass / ctx_take, 0.0)
+        log_numer = np.log(numer)
     return {
         "keys": keys,
         "numer": numer,
+        "log_numer": log_numer,
         "cum": cum,
         "ptr": ptr,
         "gamma": gamma,
         "denom": denom,
-        # per context, for sampling: where its counts start in ``cum``, their
-        # mass, and its last event
+        "log_keep": log_keep,
+        "log_scale": log_scale,
+        # per context, for sampling: where its counts start in ``cum``, the
+        # part of ``denom`` that draws from them, and its last event
         "ctx_lo": cum[ptr[:-1]],
-        "ctx_mass": cum[ptr[1:]] - cum[ptr[:-1]],
+        "ctx_take": ctx_take,
+        "take_scale": take_scale,
         "ctx_last": ptr[1:] - 1,
     }
 
 
-def build_tables(rows, counts, vocabulary, order, smoothing, alpha, discount):
+def build_tables(rows, counts, vocabulary, order, smoothing, alpha, discount, repeat=1):
     """Build the lookup tables of a smoothed chain from its event counts.
+
+    ``repeat`` is how many times the top Kneser-Ney level is applied: a
+    chain of nominal order ``k`` fitted on sequences of at most ``L < k - 1``
+    tokens is the chain of order ``L + 1`` (every longer context is the
+    start symbol repeated before one of order ``L + 1``, with the same
+    counts and discounts) whose top level is applied ``k - L`` times.
+    Additive smoothing uses the top level alone, so needs no repeat.
 
     Returns a dict with ``ctx_codes`` (sorted context codes of levels
     ``1..order``), ``levels`` (one table per smoothing level used, lowest
@@ -241,7 +305,18 @@ def build_tables(rows, counts, vocabulary, order, smoothing, alpha, discount):
             + d[1] * np.bincount(ev_ctx, weights=adjusted == 2, minlength=k)
             + d[2] * np.bincount(ev_ctx, weights=adjusted >= 3, minlength=k)
         )
-        levels.append(_level_table(ev_ctx, ev_out, numer, gamma, denom, k, n_outcomes))
+        levels.append(
+            _level_table(
+                ev_ctx,
+                ev_out,
+                numer,
+                gamma,
+                denom,
+                k,
+                n_outcomes,
+                repeat if j == order else 1,
+            )
+        )
     levels.reverse()
     return {
         "ctx_codes": ctx_codes,
@@ -275,9 +350,9 @@ def lookup_contexts(ctx_codes, context_symbols, base):
     return ids
 
 
-def event_proba(tables, ctx_ids, outcomes, n_outcomes):
-    """Probability of each outcome given its context ids at every level."""
-    p = np.full(outcomes.shape[0], 1.0 / n_outcomes)
+def event_log_proba(tables, ctx_ids, outcomes, n_outcomes):
+    """Log-probability of each outcome given its context ids at every level."""
+    logp = np.full(outcomes.shape[0], -np.log(n_outcomes))
     for offset, level in enumerate(tables["levels"]):
         ctx = ctx_ids[tables["first_level"] + offset]
         seen = np.flatnonzero(ctx >= 0)
@@ -288,9 +363,11 @@ def event_proba(tables, ctx_ids, outcomes, n_outcomes):
         key = c * n_outcomes + outcomes[seen]
         pos = np.searchsorted(keys, key)
         np.clip(pos, 0, max(keys.shape[0] - 1, 0), out=pos)
-        numer = np.where(keys[pos] == key, level["numer"][pos], 0.0)
-        p[seen] = (numer + level["gamma"][c] * p[seen]) / level["denom"][c]
-    return p
+        log_numer = np.where(keys[pos] == key, level["log_numer"][pos], -np.inf)
+        logp[seen] = np.logaddexp(
+            level["log_keep"][c] + logp[seen], log_numer + level["log_scale"][c]
+        )
+    return logp
 
 
 def _event_ranges(level, ctx):
@@ -303,30 +380,34 @@ def _event_ranges(level, ctx):
     return start[row] + np.arange(row.shape[0]) - first[row], row
 
 
-def dense_proba(tables, ctx_ids, n_outcomes):
-    """Full next-symbol distribution, shape (n_contexts, n_outcomes)."""
+def dense_log_proba(tables, ctx_ids, n_outcomes):
+    """Full next-symbol log-distribution, shape (n_contexts, n_outcomes)."""
     n = ctx_ids[0].shape[0]
-    p = np.full((n, n_outcomes), 1.0 / n_outcomes)
+    logp = np.full((n, n_outcomes), -np.log(n_outcomes))
     for offset, level in enumerate(tables["levels"]):
         ctx = ctx_ids[tables["first_level"] + offset]
         seen = np.flatnonzero(ctx >= 0)
         if seen.size == 0:
             continue
         c = ctx[seen]
-        sub = p[seen] * level["gamma"][c][:, None]
+        sub = logp[seen] + level["log_keep"][c][:, None]
         ev, row = _event_ranges(level, c)
-        sub[row, level["keys"][ev] % n_outcomes] += level["numer"][ev]
-        p[seen] = sub / level["denom"][c][:, None]
-    return p
+        col = level["keys"][ev] % n_outcomes
+        sub[row, col] = np.logaddexp(
+            sub[row, col], level["log_numer"][ev] + level["log_scale"][c][row]
+        )
+        logp[seen] = sub
+    return logp
 
 
 def sample_outcomes(tables, ctx_ids, n_outcomes, rng):
     """Draw one next symbol per context, exactly from the smoothed model.
 
     The interpolated distribution is a mixture: at a seen context of level
-    ``j`` the discounted counts carry mass ``1 - gamma / denom`` and the
-    rest goes to level ``j - 1``, down to the uniform distribution. Each row
-    walks down the levels once, so no dense distribution is built.
+    ``j`` the discounted counts carry mass ``1 - gamma / denom`` (``1 - (gamma
+    / denom)**N`` for a top level applied ``N`` times) and the rest goes to
+    level ``j - 1``, down to the uniform distribution. Each row walks down
+    the levels once, so no dense distribution is built.
     """
     n = ctx_ids[0].shape[0]
     out = np.empty(n, dtype=np.int64)
@@ -339,11 +420,13 @@ def sample_outcomes(tables, ctx_ids, n_outcomes, rng):
         seen = ctx >= 0
         rows, c = pending[seen], ctx[seen]
         u = rng.random_sample(rows.shape[0]) * level["denom"][c]
-        take = u < level["ctx_mass"][c]
-        c = c[take]
+        take = u < level["ctx_take"][c]
+        c, u = c[take], u[take]
+        if level["take_scale"] is not None:
+            u = u * level["take_scale"][c]
         # cum[ev] <= target < cum[ev + 1]: never an event of zero mass; the
         # minimum guards the context's end against rounding
-        target = level["ctx_lo"][c] + u[take]
+        target = level["ctx_lo"][c] + u
         ev = np.searchsorted(level["cum"], target, side="right") - 1
         ev = np.minimum(ev, level["ctx_last"][c])
         out[rows[take]] = level["keys"][ev] % n_outcomes

@@ -266,18 +266,28 @@ def test_parameter_validation():
         MarkovChain(discount=1.5).fit([[0]])
 
 
-def test_changing_parameters_after_fit_is_an_error():
-    mc = MarkovChain(order=2).fit([[0, 1, 2]])
-    mc.set_params(order=3)
-    with pytest.raises(ValueError, match="order was changed to 3 after fitting"):
-        mc.score_samples([[0, 1]])
-    mc.set_params(order=2, smoothing="additive")
-    with pytest.raises(ValueError, match="smoothing was changed to 'additive'"):
-        mc.sample(2)
+def test_set_params_after_fit_changes_nothing_until_refit():
+    X = _random_corpus(5)
+    mc = MarkovChain(order=2).fit(X)
+    test = _random_corpus(6, n=10, n_symbols=6)
+    ll, samples = mc.score_samples(test), mc.sample(20, random_state=0)
+    proba = mc.next_token_log_proba([[-1, 0], [1, 2]])
+    mc.set_params(order=5, smoothing="additive", alpha=0.3, discount=0.5)
+    np.testing.assert_array_equal(mc.score_samples(test), ll)
+    for a, b in zip(mc.sample(20, random_state=0), samples, strict=True):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(mc.next_token_log_proba([[-1, 0], [1, 2]]), proba)
+    assert mc.order_ == 2 and mc.ngrams_[0].shape[1] == 3
+    # partial_fit is a fit: a changed order cannot reuse the counts
+    with pytest.raises(ValueError, match="order was changed to 5 after fitting"):
+        mc.partial_fit([[2, 1, 0]])
+    np.testing.assert_array_equal(mc.score_samples(test), ll)  # nothing lost
     # partial_fit with new smoothing rebuilds from the same counts
-    mc.partial_fit([[2, 1, 0]])
-    ref = MarkovChain(order=2, smoothing="additive").fit([[0, 1, 2], [2, 1, 0]])
-    np.testing.assert_allclose(mc.score_samples([[0, 1]]), ref.score_samples([[0, 1]]))
+    mc.set_params(order=2).partial_fit([[2, 1, 0]])
+    ref = MarkovChain(order=2, smoothing="additive", alpha=0.3).fit([*X, [2, 1, 0]])
+    np.testing.assert_allclose(mc.score_samples(test), ref.score_samples(test))
+    # the next fit uses the new parameters
+    assert mc.set_params(order=5).fit(X).order_ == 5
 
 
 def test_next_token_log_proba_validation():
