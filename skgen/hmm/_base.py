@@ -21,7 +21,9 @@ from threadpoolctl import threadpool_limits
 
 from skgen.base import GenerativeClassifierMixin, GenerativeMixin, fit_atomically
 from skgen.hmm._forward_backward import SequenceBatch
+from skgen.utils._resources import check_allocation
 from skgen.utils._validation import frames_of
+from skgen.utils._warnings import warn
 
 _STATE_PARAMS = "st"  # startprob and transmat: handled by the batched E-step
 
@@ -40,6 +42,46 @@ class Letters(StrOptions):
         return f"a str of letters from {self.letters!r}"
 
 
+def check_prior(value, name, shape, *, positive=True, allow_none=False):
+    """A prior as a float or a float array broadcastable to ``shape``.
+
+    Parameters
+    ----------
+    value : float or array-like
+        The parameter's value (a list is accepted as an array).
+    name : str
+        The parameter, as the messages name it.
+    shape : tuple of int
+        The shape the prior must broadcast to.
+    positive : bool, default=True
+        Require every value > 0 (Dirichlet concentrations); otherwise finite
+        values are enough.
+    allow_none : bool, default=False
+        Let None through (hmmlearn's default).
+    """
+    if value is None and allow_none:
+        return None
+    expected = "a float or an array-like of floats" + (
+        f" of shape {shape}" if shape is not None else ""
+    )
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be {expected}; got {value!r}.") from None
+    if shape is not None:
+        try:
+            np.broadcast_to(arr, shape)
+        except ValueError:
+            raise ValueError(
+                f"{name} must be {expected}; got shape {arr.shape}."
+            ) from None
+    ok = np.isfinite(arr) & ((arr > 0) if positive else True)
+    if not np.all(ok):
+        expected = "> 0 and finite" if positive else "finite"
+        raise ValueError(f"{name} must be {expected}; got {arr[~ok].ravel()[0]}.")
+    return float(arr) if arr.ndim == 0 else arr
+
+
 class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
     """Shared fit / score / sample of skgen's hidden Markov models.
 
@@ -47,6 +89,10 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
     emission parameters (``_emission_letters``), how to validate sequences
     (``_validate``) and how to draw emissions for many states at once
     (``_sample_emissions``).
+
+    After ``fit`` every method reads fitted attributes only, so
+    ``set_params`` changes what the next ``fit`` does, never the fitted
+    model.
     """
 
     likelihood_kind = "exact"
@@ -98,6 +144,18 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         """Emission keyword arguments of the hmmlearn constructor."""
         return {}
 
+    def _check_priors(self):
+        """Start and transition priors, validated (lists become arrays)."""
+        K = self.n_components
+        return {
+            "startprob_prior": check_prior(
+                self.startprob_prior, "startprob_prior", (K,)
+            ),
+            "transmat_prior": check_prior(
+                self.transmat_prior, "transmat_prior", (K, K)
+            ),
+        }
+
     def _validate(self, X, *, reset):
         """Validated frames (as hmmlearn wants them) and lengths."""
         raise NotImplementedError
@@ -128,8 +186,7 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         letters = self._letters()
         return getattr(hmm, self._engine)(
             n_components=self.n_components,
-            startprob_prior=self.startprob_prior,
-            transmat_prior=self.transmat_prior,
+            **self._check_priors(),
             n_iter=self.max_iter,
             tol=self.tol,
             params=letters if self.params is None else self.params,
@@ -157,6 +214,7 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
             The fitted estimator.
         """
         frames, lengths = self._validate(X, reset=True)
+        self._make_engine(None)  # validates the priors before any work
         if frames.shape[0] < self.n_components:
             raise ValueError(
                 f"n_components={self.n_components} states need at least as many "
@@ -217,13 +275,12 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
                 best = result
         model, history, n_iter, converged = best
         if not converged:
-            warnings.warn(
+            warn(
                 f"{type(self).__name__}: EM stopped after max_iter={self.max_iter} "
                 f"iterations without converging (last change "
                 f"{history[-1] - history[-2] if len(history) > 1 else float('nan'):.3g}"
                 f", tol={self.tol}). Increase max_iter or tol.",
                 ConvergenceWarning,
-                stacklevel=6,
             )
         return model, np.array(history), n_iter, converged
 
@@ -301,11 +358,10 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         occupancy = stats["start"] + stats["trans"].sum(axis=0)
         empty = np.flatnonzero(occupancy < 1e-8)
         if empty.size and iteration == 1:
-            warnings.warn(
+            warn(
                 f"{type(self).__name__}: state(s) {empty.tolist()} received no "
                 "data in EM; the model has more states than the data supports.",
                 UserWarning,
-                stacklevel=8,
             )
 
     #: init_params letter -> attribute of the hmmlearn model
@@ -445,7 +501,10 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
             )
 
     def decode(self, X, *, algorithm="viterbi"):
-        """Most likely hidden states of each sequence.
+        """Most likely hidden states of each sequence, with their log-probability.
+
+        As hmmlearn's ``decode``, per sequence. For a model fitted without
+        ``y`` only (one fitted with ``y`` classifies with ``predict``).
 
         Parameters
         ----------
@@ -459,6 +518,11 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         log_prob : ndarray of shape (n_sequences,)
             ``log p(x, path)`` for Viterbi; ``log p(x)`` for MAP.
         states : list of ndarray of shape (T_i,)
+
+        See Also
+        --------
+        predict_states : The Viterbi paths alone.
+        predict_state_proba : Posterior state probabilities at each step.
         """
         self._check_unconditional("decode")
         if algorithm not in ("viterbi", "map"):
@@ -485,8 +549,11 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         )
         return log_prob, self._split(batch.to_input_order(posteriors), lengths)
 
-    def predict(self, X):
-        """Viterbi state paths, or classes for a model fitted with ``y``.
+    def predict_states(self, X):
+        """Most likely hidden state path of each sequence (Viterbi).
+
+        For a model fitted without ``y``; ``predict`` of a model fitted with
+        ``y`` gives classes.
 
         Parameters
         ----------
@@ -495,19 +562,14 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         Returns
         -------
         states : list of ndarray of shape (T_i,)
-            Without ``y``: the most likely hidden state path of each
-            sequence.
-        y_pred : ndarray of shape (n_sequences,)
-            With ``y``: the most probable class of each sequence (Bayes'
-            rule over the class-conditional HMMs).
         """
-        self._check_fitted()
-        if self._fitted_with_y:
-            return GenerativeClassifierMixin.predict(self, X)
+        self._check_unconditional("predict_states")
         return self.decode(X)[1]
 
-    def predict_proba(self, X):
-        """Posterior state probabilities, or class probabilities with ``y``.
+    def predict_state_proba(self, X):
+        """Posterior state probabilities ``p(state at step t | whole sequence)``.
+
+        For a model fitted without ``y``.
 
         Parameters
         ----------
@@ -516,17 +578,45 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         Returns
         -------
         posteriors : list of ndarray of shape (T_i, n_components)
-            Without ``y``: ``p(state at step t | whole sequence)``.
-        proba : ndarray of shape (n_sequences, n_classes)
-            With ``y``: ``p(class | sequence)`` by Bayes' rule.
+            Rows sum to 1.
         """
-        self._check_fitted()
-        if self._fitted_with_y:
-            return GenerativeClassifierMixin.predict_proba(self, X)
+        self._check_unconditional("predict_state_proba")
         frames, lengths = self._validate(X, reset=False)
         return self._posteriors(frames, lengths)[1]
 
     # -- sampling ------------------------------------------------------------
+
+    def _bytes_per_frame(self):
+        """Bytes one sampled frame needs while ``sample`` builds it.
+
+        Its state (in the step matrix, the mask and the path: four int64),
+        the emission parameters gathered for it (twice, for the draw) and
+        its output (three copies).
+        """
+        model = self.models_[0]
+        per_state = (
+            sum(
+                np.size(getattr(model, name.lstrip("_")))
+                for name in self._emission_attributes.values()
+            )
+            / model.n_components
+        )
+        width = getattr(self, "n_features_in_", 1)
+        return 8 * (4 + 2 * per_state + 3 * width)
+
+    def _bytes_per_sequence(self):
+        """Bytes of a sampled sequence besides its frames: the per-step rows
+        of the transition draw, its length and label, and the output's list
+        entries and array objects."""
+        return 8 * (2 * self.models_[0].n_components + 6) + 240
+
+    def _bytes_per_sample(self):
+        """A sequence at the mean training length (``sample`` also sizes the
+        request with the lengths it was given)."""
+        return (
+            self.training_lengths_.mean() * self._bytes_per_frame()
+            + self._bytes_per_sequence()
+        )
 
     def _sample_lengths(self, n_samples, length, rng):
         if length is None:
@@ -595,12 +685,17 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
             ``(X, states, y)``.
         """
         n_samples, rng = self._check_sample_params(n_samples, random_state)
-        self._check_fitted()
+        self._check_no_labels(y)
         lengths = self._sample_lengths(n_samples, length, rng)
+        if length is not None:  # sized with the request's own lengths
+            check_allocation(
+                lengths.sum(dtype=np.float64) * self._bytes_per_frame()
+                + n_samples * self._bytes_per_sequence(),
+                f"sample(n_samples={n_samples}, length=...) of "
+                f"{lengths.sum(dtype=np.float64):.0f} steps",
+            )
         if self._fitted_with_y:
             labels = self._sample_labels(n_samples, y, rng)
-        elif y is not None:
-            raise ValueError("y was given but this model was fitted without y.")
         else:
             labels = np.zeros(n_samples, dtype=np.int64)
         frames, states = None, np.empty(lengths.sum(), dtype=np.int64)

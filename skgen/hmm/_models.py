@@ -6,7 +6,7 @@ from typing import ClassVar
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from skgen.hmm._base import BaseHMM, Letters
+from skgen.hmm._base import BaseHMM, Letters, check_prior
 from skgen.utils._validation import check_continuous_sequences, check_token_sequences
 
 _COMMON_DOC = """
@@ -67,7 +67,18 @@ _COMMON_NOTES = """
     initialisation and M-step with a batched E-step: posteriors of all
     sequences at once, emission statistics accumulated by hmmlearn in one
     call, start and transition counts from the batched recursions.
+
+    Hidden states: ``decode`` returns ``(log_prob, states)`` per sequence as
+    hmmlearn does, ``predict_states`` the Viterbi paths and
+    ``predict_state_proba`` the posterior state probabilities per step.
+    ``predict`` and ``predict_proba`` exist only for a model fitted with
+    ``y``, where they classify sequences by Bayes' rule.
 """
+
+
+#: Gaussian emissions sum squared deviations: far larger values overflow
+#: float64.
+_MAX_GAUSSIAN_MAGNITUDE = 1e140
 
 
 def _continuous_validate(est, X, reset, counts=False):
@@ -75,8 +86,50 @@ def _continuous_validate(est, X, reset, counts=False):
         X, n_features=None if reset else est.n_features_in_, counts=counts
     )
     if reset:
+        if not counts:
+            _check_gaussian_scale(frames)
         est.n_features_in_ = frames.shape[1]
     return frames, lengths
+
+
+def _check_gaussian_scale(frames):
+    """Refuse training data whose squares overflow (or all underflow)."""
+    magnitude = np.abs(frames).max()
+    if magnitude > _MAX_GAUSSIAN_MAGNITUDE:
+        raise ValueError(
+            f"X holds values up to {magnitude:.3g} in magnitude; Gaussian "
+            f"emissions need values below {_MAX_GAUSSIAN_MAGNITUDE:.0e} (their "
+            "squares overflow float64 above that). Rescale X, e.g. with "
+            "sklearn.preprocessing.StandardScaler in a GenerativePipeline."
+        )
+
+
+def _gaussian_prior_kwargs(est, n_components):
+    """Validated Gaussian priors of GaussianHMM and GMMHMM (hmmlearn's names)."""
+    F = est.n_features_in_
+    allow_none = isinstance(est, GMMHMM)
+    return {
+        "means_prior": check_prior(
+            est.means_prior, "means_prior", (*n_components, F), positive=False
+        ),
+        "means_weight": check_prior(
+            est.means_weight, "means_weight", n_components, positive=False
+        ),
+        "covars_prior": check_prior(
+            est.covars_prior,
+            "covars_prior",
+            None,
+            positive=False,
+            allow_none=allow_none,
+        ),
+        "covars_weight": check_prior(
+            est.covars_weight,
+            "covars_weight",
+            None,
+            positive=False,
+            allow_none=allow_none,
+        ),
+    }
 
 
 def _full_covariances(covars, covariance_type, n_features):
@@ -138,6 +191,11 @@ class GaussianHMM(BaseHMM):
     array([0., 6.])
     >>> hmm.score_samples(X[:2]).shape
     (2,)
+    >>> path = hmm.predict_states(X[:1])[0]  # Viterbi path of each sequence
+    >>> path.shape, bool(path[0] != path[-1])  # it switches state midway
+    ((40,), True)
+    >>> hmm.predict_state_proba(X[:1])[0].shape  # p(state | sequence) per step
+    (40, 2)
     """
 
     _engine = "GaussianHMM"
@@ -200,10 +258,7 @@ class GaussianHMM(BaseHMM):
         return {
             "covariance_type": self.covariance_type,
             "min_covar": self.min_covar,
-            "means_prior": self.means_prior,
-            "means_weight": self.means_weight,
-            "covars_prior": self.covars_prior,
-            "covars_weight": self.covars_weight,
+            **_gaussian_prior_kwargs(self, (self.n_components,)),
         }
 
     def _validate(self, X, *, reset):
@@ -323,15 +378,13 @@ class GMMHMM(BaseHMM):
         self.covars_weight = covars_weight
 
     def _engine_kwargs(self):
+        K, M = self.n_components, self.n_mix
         return {
-            "n_mix": self.n_mix,
+            "n_mix": M,
             "covariance_type": self.covariance_type,
             "min_covar": self.min_covar,
-            "weights_prior": self.weights_prior,
-            "means_prior": self.means_prior,
-            "means_weight": self.means_weight,
-            "covars_prior": self.covars_prior,
-            "covars_weight": self.covars_weight,
+            "weights_prior": check_prior(self.weights_prior, "weights_prior", (K, M)),
+            **_gaussian_prior_kwargs(self, (K, M)),
         }
 
     def _validate(self, X, *, reset):
@@ -447,9 +500,14 @@ class CategoricalHMM(BaseHMM):
         self.unknown_symbol_proba = unknown_symbol_proba
 
     def _engine_kwargs(self):
+        n_symbols = self.symbols_.shape[0]
         return {
-            "emissionprob_prior": self.emissionprob_prior,
-            "n_features": self.symbols_.shape[0],
+            "emissionprob_prior": check_prior(
+                self.emissionprob_prior,
+                "emissionprob_prior",
+                (self.n_components, n_symbols),
+            ),
+            "n_features": n_symbols,
         }
 
     def _validate(self, X, *, reset):
@@ -461,9 +519,11 @@ class CategoricalHMM(BaseHMM):
             )
         if reset:
             self.symbols_ = np.unique(tokens)
+            # fitted state: scoring reads this, never the live parameter
+            self._unknown_symbol_proba = self.unknown_symbol_proba
         pos = np.clip(np.searchsorted(self.symbols_, tokens), 0, len(self.symbols_) - 1)
         known = self.symbols_[pos] == tokens
-        if not np.all(known) and self.unknown_symbol_proba is None:
+        if not np.all(known) and self._unknown_symbol_proba is None:
             unseen = np.unique(tokens[~known])
             raise ValueError(
                 f"X contains symbols not seen in fit: {unseen[:10].tolist()}. Set "
@@ -472,7 +532,7 @@ class CategoricalHMM(BaseHMM):
         return np.where(known, pos, -1)[:, None], lengths
 
     def _log_frameprob(self, model, frames):
-        p = self.unknown_symbol_proba
+        p = self._unknown_symbol_proba
         if p is None:
             return model._compute_log_likelihood(frames)
         # column n_symbols is the "unseen symbol" outcome (index -1)
@@ -574,9 +634,14 @@ class PoissonHMM(BaseHMM):
         self.lambdas_weight = lambdas_weight
 
     def _engine_kwargs(self):
+        shape = (self.n_components, self.n_features_in_)
         return {
-            "lambdas_prior": self.lambdas_prior,
-            "lambdas_weight": self.lambdas_weight,
+            "lambdas_prior": check_prior(
+                self.lambdas_prior, "lambdas_prior", shape, positive=False
+            ),
+            "lambdas_weight": check_prior(
+                self.lambdas_weight, "lambdas_weight", shape, positive=False
+            ),
         }
 
     def _validate(self, X, *, reset):

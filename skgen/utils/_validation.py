@@ -6,10 +6,17 @@ validates them here with errors of the same quality.
 """
 
 from collections.abc import Iterator
+from numbers import Integral
 
 import numpy as np
 
 __all__ = ["check_token_sequences"]
+
+#: The largest token id (int64's maximum).
+MAX_TOKEN_ID = int(np.iinfo(np.int64).max)
+
+#: The largest count of count sequences: larger ones are not exact in float64.
+MAX_COUNT = 2**53
 
 
 def reject_iterator(X, name="X"):
@@ -48,8 +55,20 @@ def _as_token_array(seq, name, i):
 
 
 def _check_token_dtype(arr, name):
+    if arr.dtype.kind == "u" and arr.size and int(arr.max()) > MAX_TOKEN_ID:
+        raise ValueError(
+            f"{name} must contain integer token ids <= 2**63 - 1; got {arr.max()}."
+        )
     if arr.dtype.kind in "iu":
         return
+    if arr.dtype == object and arr.size:
+        values = arr.ravel().tolist()
+        if all(isinstance(v, Integral) and not isinstance(v, bool) for v in values):
+            # Python ints beyond int64 (numpy keeps them as objects)
+            raise ValueError(
+                f"{name} must contain integer token ids in [0, 2**63 - 1]; got "
+                f"{max(values, key=abs)}."
+            )
     if arr.size == 0 and arr.dtype.kind == "f":
         return  # ``[]`` reads as an empty float array
     if arr.dtype.kind == "f" and np.isnan(arr).any():
@@ -137,8 +156,7 @@ def check_token_sequences(X, *, name="X"):
     arrays = [_as_token_array(s, name, i) for i, s in enumerate(seqs)]
     lengths = np.fromiter((a.shape[0] for a in arrays), np.int64, len(arrays))
     for i, a in enumerate(arrays):
-        if a.dtype.kind not in "iu":
-            _check_token_dtype(a, f"{name}[{i}]")
+        _check_token_dtype(a, f"{name}[{i}]")
     tokens = (
         np.concatenate(arrays).astype(np.int64, copy=False)
         if lengths.sum()
@@ -172,7 +190,8 @@ def check_continuous_sequences(X, *, n_features=None, counts=False, name="X"):
     n_features : int, default=None
         The width every sequence must have (the fitted width when scoring).
     counts : bool, default=False
-        Require non-negative integer counts (Poisson emissions).
+        Require non-negative integer counts (Poisson emissions), at most
+        ``2**53``.
     name : str, default="X"
         The name used in error messages.
 
@@ -250,6 +269,11 @@ def check_continuous_sequences(X, *, n_features=None, counts=False, name="X"):
             raise ValueError(
                 f"{name} must hold non-negative integer counts; got values such "
                 f"as {frames[(frames < 0) | (frames != np.round(frames))][0]}."
+            )
+        if frames.max() > MAX_COUNT:
+            raise ValueError(
+                f"{name} must hold counts <= 2**53 = {MAX_COUNT} (the largest "
+                f"that float64 holds exactly); got {frames.max():.6g}."
             )
         frames = frames.astype(np.int64)
     return frames, lengths

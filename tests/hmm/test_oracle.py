@@ -193,8 +193,8 @@ def test_brute_force(kind, n_components, seed):
     # Mixed lengths in one call, one long sequence among them.
     X = _test_data(kind, [*SHORT_LENGTHS, 300], rng)
     log_px = est.score_samples(X)
-    paths = est.predict(X)
-    posteriors = est.predict_proba(X)
+    paths = est.predict_states(X)
+    posteriors = est.predict_state_proba(X)
     viterbi_logp, decoded = est.decode(X)
     assert log_px.shape == (len(X),)
     assert len(paths) == len(posteriors) == len(decoded) == len(X)
@@ -231,8 +231,8 @@ def test_per_sequence_matches_hmmlearn(kind):
     est = _fitted(kind, 3)
     X = _test_data(kind, RAGGED_LENGTHS, rng)
     log_px = est.score_samples(X)
-    posteriors = est.predict_proba(X)
-    paths = est.predict(X)
+    posteriors = est.predict_state_proba(X)
+    paths = est.predict_states(X)
     for i, x in enumerate(X):
         seq = _engine_input(est, kind, x)
         np.testing.assert_allclose(

@@ -247,6 +247,22 @@ def test_equal_length_2d_array_equals_list():
         ([[1], ["a", "b"]], TypeError, r"X\[1\] must contain integer"),
         ([[True, False]], TypeError, "booleans"),
         (5, TypeError, "must be a list of integer sequences; got int"),
+        (
+            [np.array([2**64 - 1], dtype=np.uint64)],
+            ValueError,
+            r"X\[0\] must contain integer token ids <= 2\*\*63 - 1; got "
+            "18446744073709551615",
+        ),
+        (
+            np.array([[1, 2**64 - 1]], dtype=np.uint64),
+            ValueError,
+            r"X must contain integer token ids <= 2\*\*63 - 1; got 1844674407370955",
+        ),
+        (
+            [[1, 2**70]],
+            ValueError,
+            r"ids in \[0, 2\*\*63 - 1\]; got 1180591620717411303424",
+        ),
     ],
 )
 def test_bad_input(X, error, match):
