@@ -17,6 +17,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
+from skgen.base import fit_atomically
 from skgen.utils._validation import (
     check_token_sequences,
     reject_iterator,
@@ -107,6 +108,11 @@ class _BaseTokenizer(TransformerMixin, BaseEstimator):
 
     Subclasses implement ``_count(documents) -> Counter`` (token frequencies),
     ``_encode(documents) -> list of ndarray`` and ``_join(tokens) -> str``.
+
+    ``fit`` is atomic (a failed fit leaves a fitted tokenizer as it was) and
+    ``transform`` / ``inverse_transform`` read the fitted state only, so
+    ``set_params`` changes what the next ``fit`` does, never the fitted
+    tokenizer.
     """
 
     _parameter_constraints: ClassVar[dict] = {
@@ -116,12 +122,14 @@ class _BaseTokenizer(TransformerMixin, BaseEstimator):
         "unknown_token": [str],
     }
 
-    def _prepare(self, X):
+    @staticmethod
+    def _prepare(X, lowercase):
         documents = check_documents(X)
-        if self.lowercase:
+        if lowercase:
             documents = [doc.lower() for doc in documents]
         return documents
 
+    @fit_atomically
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Learn the vocabulary of the training documents.
@@ -139,13 +147,20 @@ class _BaseTokenizer(TransformerMixin, BaseEstimator):
             The fitted tokenizer.
         """
         self._check_extra_params()
-        counts = self._count(self._prepare(X))
+        counts = self._count(self._prepare(X, self.lowercase))
         kept = [(tok, c) for tok, c in counts.items() if c >= self.min_frequency]
         # Most frequent first; ties by the token string, so ids never depend
         # on the order of the documents.
         kept.sort(key=lambda item: (-item[1], item[0]))
         if self.max_vocabulary is not None:
             kept = kept[: self.max_vocabulary]
+        if any(tok == self.unknown_token for tok, _ in kept):
+            raise ValueError(
+                f"unknown_token={self.unknown_token!r} is a token of the "
+                "vocabulary learnt in fit, so unknown tokens would come back "
+                "from inverse_transform as that real token; choose a string "
+                "that is not a token."
+            )
         tokens = [self.unknown_token] + [tok for tok, _ in kept]
         self.tokens_ = np.array(tokens, dtype=object)
         self.vocabulary_ = {tok: i for i, tok in enumerate(tokens[1:], start=1)}
@@ -178,7 +193,7 @@ class _BaseTokenizer(TransformerMixin, BaseEstimator):
             One array of token ids per document (ragged).
         """
         check_is_fitted(self)
-        return self._encode(self._prepare(X))
+        return self._encode(self._prepare(X, self._fitted_params["lowercase"]))
 
     def inverse_transform(self, Xt):
         """Map sequences of token ids back to documents.
@@ -197,6 +212,12 @@ class _BaseTokenizer(TransformerMixin, BaseEstimator):
             One document per sequence.
         """
         check_is_fitted(self)
+        if isinstance(Xt, str | bytes):
+            raise TypeError(
+                "Xt must be a list of token id sequences (such as the output of "
+                f"transform); got a single {type(Xt).__name__}. Use transform "
+                "to turn documents into token ids."
+            )
         ids, lengths = check_token_sequences(Xt, name="Xt")
         n_tokens = len(self.tokens_)
         if ids.size and ids.max() >= n_tokens:
@@ -255,7 +276,8 @@ class CharTokenizer(_BaseTokenizer):
         by code point); the others map to the unknown id. ``None`` keeps all.
     unknown_token : str, default="\\ufffd"
         The string ``inverse_transform`` writes for the unknown id (the
-        Unicode replacement character by default).
+        Unicode replacement character by default). It must not be a
+        character of the learnt vocabulary (``fit`` raises).
 
     Attributes
     ----------
@@ -372,7 +394,8 @@ class WordTokenizer(_BaseTokenizer):
         Keep at most this many tokens, the most frequent (ties broken by the
         token string); the others map to the unknown id. ``None`` keeps all.
     unknown_token : str, default="<unk>"
-        The string ``inverse_transform`` writes for the unknown id.
+        The string ``inverse_transform`` writes for the unknown id. It must
+        not be a token of the learnt vocabulary (``fit`` raises).
     token_pattern : str, default=r"(?u)\\w+|[^\\w\\s]"
         Regular expression whose matches are the tokens (``re.findall``).
         With one capturing group, the group is the token. The default makes
@@ -444,34 +467,35 @@ class WordTokenizer(_BaseTokenizer):
         self.unknown_token = unknown_token
         self.token_pattern = token_pattern
 
-    def _compile(self):
+    @staticmethod
+    def _compile(token_pattern):
         try:
-            pattern = re.compile(self.token_pattern)
+            pattern = re.compile(token_pattern)
         except re.error as exc:
             raise ValueError(
                 "The 'token_pattern' parameter of WordTokenizer must be a valid "
-                f"regular expression; got {self.token_pattern!r} ({exc})."
+                f"regular expression; got {token_pattern!r} ({exc})."
             ) from None
         if pattern.groups > 1:
             raise ValueError(
                 "The 'token_pattern' parameter of WordTokenizer must have at "
-                f"most one capturing group; got {self.token_pattern!r} with "
+                f"most one capturing group; got {token_pattern!r} with "
                 f"{pattern.groups}."
             )
         return pattern
 
     def _check_extra_params(self):
-        self._compile()
+        self._compile(self.token_pattern)
 
     def _count(self, documents):
-        findall = self._compile().findall
+        findall = self._compile(self.token_pattern).findall
         counts = Counter()
         for doc in documents:
             counts.update(findall(doc))
         return counts
 
     def _encode(self, documents):
-        findall = self._compile().findall
+        findall = self._compile(self._fitted_params["token_pattern"]).findall
         get = self.vocabulary_.get
         out = []
         for doc in documents:

@@ -318,7 +318,15 @@ def test_dataframe_rejected_series_accepted(Tokenizer):
         ([[1, 99]], ValueError, "Xt contains token id 99, but ids must be < "),
         ([[1, -1]], ValueError, "Xt must contain integer token ids >= 0; got -1"),
         ([[1.5]], TypeError, "integer token ids"),
-        ("abc", TypeError, "Xt must be a list of integer sequences"),
+        (
+            "abc",
+            TypeError,
+            re.escape(
+                "Xt must be a list of token id sequences (such as the output of "
+                "transform); got a single str. Use transform"
+            ),
+        ),
+        (b"abc", TypeError, "got a single bytes"),
         ([], ValueError, "Xt holds no sequences"),
     ],
 )
@@ -362,3 +370,44 @@ def test_keyword_only_params():
         CharTokenizer(True)
     with pytest.raises(TypeError):
         WordTokenizer(True)
+
+
+@pytest.mark.parametrize(
+    ("Tokenizer", "unknown", "docs"),
+    [(CharTokenizer, "a", ["abc", "zz"]), (WordTokenizer, "cat", ["the cat sat"])],
+)
+def test_unknown_token_in_the_vocabulary_is_refused(Tokenizer, unknown, docs):
+    """An unseen token must not come back as a real one."""
+    tok = Tokenizer().fit(["xyz"])
+    with pytest.raises(
+        ValueError,
+        match=re.escape(f"unknown_token={unknown!r} is a token of the vocabulary"),
+    ):
+        tok.set_params(unknown_token=unknown).fit(docs)
+    assert tok.tokens_.tolist()[1:] == (
+        ["x", "y", "z"] if Tokenizer is CharTokenizer else ["xyz"]
+    )  # the failed fit lost nothing
+    # a rare token that is not kept is unknown anyway: allowed
+    rare = Tokenizer(unknown_token=unknown, min_frequency=2).fit(docs + docs[1:])
+    assert unknown not in rare.vocabulary_
+
+
+@pytest.mark.parametrize("Tokenizer", TOKENIZERS)
+def test_set_params_after_fit_changes_nothing(Tokenizer):
+    tok = Tokenizer().fit(DOCS)
+    docs = ["Abra, CADABRA!", "new words"]
+    Xt = tok.transform(docs)
+    back = tok.inverse_transform(Xt)
+    params = {
+        "lowercase": True,
+        "min_frequency": 3,
+        "max_vocabulary": 2,
+        "unknown_token": "#",
+    }
+    if Tokenizer is WordTokenizer:
+        params["token_pattern"] = r"\w"
+    tok.set_params(**params)
+    assert _as_lists(tok.transform(docs)) == _as_lists(Xt)
+    assert tok.inverse_transform(Xt) == back
+    # the next fit uses them
+    assert len(tok.fit(DOCS).tokens_) <= 3
