@@ -5,14 +5,21 @@ level, so ``import skgen.neural`` stays cheap.
 """
 
 import copy
-import warnings
+import math
 from numbers import Integral, Real
 from typing import ClassVar
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import (
+    Interval,
+    StrOptions,
+    validate_parameter_constraints,
+)
+from sklearn.utils.validation import check_is_fitted
+
+from skgen.utils._warnings import warn
 
 NEURAL_PARAMETER_CONSTRAINTS: dict = {
     "hidden_layer_sizes": [tuple, list],
@@ -70,9 +77,11 @@ class NeuralTrainingMixin:
     """Builds and trains a skorch net for a single-loss generator.
 
     The estimator provides the neural parameters of
-    :data:`NEURAL_PARAMETER_CONSTRAINTS` and ``_build_module()``, which
-    makes the torch module from fitted attributes; the module's ``forward``
-    returns one loss per row and the criterion averages it.
+    :data:`NEURAL_PARAMETER_CONSTRAINTS`, ``_build_module()``, which
+    makes the torch module from fitted attributes, and
+    ``_check_module_arguments(weights)``, which checks those attributes
+    against saved weights before a loaded model is built; the module's
+    ``forward`` returns one loss per row and the criterion averages it.
     """
 
     _neural_constraints: ClassVar[dict] = NEURAL_PARAMETER_CONSTRAINTS
@@ -85,10 +94,16 @@ class NeuralTrainingMixin:
     @property
     def module_(self):
         """The trained torch module (``net_.module_``)."""
+        check_is_fitted(self, "net_")
         return self.net_.module_
 
-    def _make_net(self, module, seed, device=None):
-        """An uninitialised skorch ``NeuralNet`` around ``module``."""
+    def _make_net(self, module, seed, params, device=None):
+        """An uninitialised skorch ``NeuralNet`` around ``module``.
+
+        ``params`` are the estimator's parameters to build it with: the
+        live ones in ``fit``, the fitted ones (``_fitted_params``) when a
+        saved model is loaded.
+        """
         from skorch import NeuralNet
         from skorch.callbacks import EarlyStopping, ProgressBar
         from skorch.dataset import ValidSplit
@@ -96,42 +111,42 @@ class NeuralTrainingMixin:
         from skgen.neural._torch import BatchIterator, MeanLoss
 
         callbacks = [("stop_on_non_finite", _stop_on_non_finite())]
-        if self.early_stopping:
+        if params["early_stopping"]:
             callbacks.append(
                 (
                     "early_stopping",
                     EarlyStopping(
                         monitor="valid_loss",
-                        patience=self.n_iter_no_change,
+                        patience=params["n_iter_no_change"],
                         load_best=True,
                     ),
                 )
             )
-        if self.verbose:
+        if params["verbose"]:
             callbacks.append(("progress_bar", ProgressBar()))
         # copies: skorch sets fitted state on its callbacks, and the user's
         # objects (parameters of this estimator) must stay as given
-        for i, cb in enumerate(copy.deepcopy(self.callbacks) or []):
+        for i, cb in enumerate(copy.deepcopy(params["callbacks"]) or []):
             callbacks.append(cb if isinstance(cb, tuple) else (f"user_{i}", cb))
         return NeuralNet(
             module,
             criterion=MeanLoss,
-            optimizer=_optimizer(self.optimizer),
-            optimizer__weight_decay=self.weight_decay,
-            lr=self.lr,
-            max_epochs=self.max_epochs,
-            batch_size=self.batch_size,
+            optimizer=_optimizer(params["optimizer"]),
+            optimizer__weight_decay=params["weight_decay"],
+            lr=params["lr"],
+            max_epochs=params["max_epochs"],
+            batch_size=params["batch_size"],
             iterator_train=BatchIterator,
             iterator_train__shuffle=True,
             iterator_valid=BatchIterator,
             train_split=(
-                ValidSplit(self.validation_fraction, random_state=seed)
-                if self.early_stopping
+                ValidSplit(params["validation_fraction"], random_state=seed)
+                if params["early_stopping"]
                 else None
             ),
             callbacks=callbacks,
-            device=self.device if device is None else device,
-            verbose=int(self.verbose),
+            device=params["device"] if device is None else device,
+            verbose=int(params["verbose"]),
         )
 
     def _train_net(self, X, seed):
@@ -147,9 +162,37 @@ class NeuralTrainingMixin:
         devices = [torch.device(self.device)] if self.device != "cpu" else []
         with torch.random.fork_rng(devices=devices):
             torch.manual_seed(seed)
-            net = self._make_net(self._build_module(), seed)
+            net = self._make_net(
+                self._build_module(), seed, self.get_params(deep=False)
+            )
             net.fit(X, None)
         return net
+
+    def _check_validation_rows(self, n_rows):
+        """With early stopping, enough rows for a validation and a training set.
+
+        skorch's ``ValidSplit`` holds out ``ceil(validation_fraction *
+        n_rows)`` rows, as sklearn's ``ShuffleSplit`` does, and at least one
+        row must be left to train on.
+        """
+        if not self.early_stopping:
+            return
+        fraction = self.validation_fraction
+
+        def n_train(n):
+            return n - math.ceil(fraction * n)
+
+        if n_train(n_rows) >= 1:
+            return
+        needed = max(2, int(1 / (1 - fraction)))
+        while n_train(needed) < 1:
+            needed += 1
+        raise ValueError(
+            f"early_stopping=True holds out validation_fraction={fraction} of "
+            f"the rows to validate on and needs at least {needed} rows, so "
+            f"that one is left to train on; got n_samples={n_rows}. Give more "
+            "rows or set early_stopping=False."
+        )
 
     def _check_neural_params(self):
         """Checks the parameter constraints cannot express."""
@@ -179,11 +222,10 @@ class NeuralTrainingMixin:
     def _warn_if_not_stopped(self):
         """ConvergenceWarning when early stopping never triggered."""
         if self.early_stopping and len(self.net_.history) >= self.max_epochs:
-            warnings.warn(
+            warn(
                 f"Training ran all max_epochs={self.max_epochs} epochs and the "
                 "validation loss was still improving; increase max_epochs.",
                 ConvergenceWarning,
-                stacklevel=5,  # the caller of fit, past its two decorators
             )
 
     def _eval_module(self):
@@ -193,8 +235,10 @@ class NeuralTrainingMixin:
     # Persistence: torch tensors are neither skops-safe nor device-neutral,
     # so the net is stored as its weights (numpy arrays), the keyword
     # arguments that rebuild the module, and the training history. Loading
-    # rebuilds an initialised skorch net on the CPU; the optimizer state is
-    # not kept.
+    # rebuilds an initialised skorch net on the CPU from the fitted
+    # parameters, after checking them and the module arguments against the
+    # saved weights (an edited file gets a clear error, never a large
+    # allocation first); the optimizer state is not kept.
 
     def __getstate__(self):
         state = dict(super().__getstate__())
@@ -217,15 +261,30 @@ class NeuralTrainingMixin:
             import torch
             from skorch.history import History
 
+            self._check_saved_state(saved["weights"])
             # the module's initial weights are overwritten; drawing them
             # must not move the caller's torch generator
             with torch.random.fork_rng(devices=[]):
-                net = self._make_net(self._build_module(), 0, "cpu").initialize()
+                net = self._make_net(
+                    self._build_module(), 0, self._fitted_params, "cpu"
+                ).initialize()
             net.module_.load_state_dict(
                 {k: torch.as_tensor(v) for k, v in saved["weights"].items()}
             )
             net.history = History(saved["history"])
             self.net_ = net
+
+    def _check_saved_state(self, weights):
+        """The loaded parameters meet their constraints; the arguments fit.
+
+        Runs before anything is built from a loaded state.
+        """
+        validate_parameter_constraints(
+            self._parameter_constraints,
+            self._fitted_params,
+            caller_name=type(self).__name__,
+        )
+        self._check_module_arguments(weights)
 
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -240,7 +299,7 @@ def _splitmix64(x):
         return z ^ (z >> np.uint64(31))
 
 
-def row_seeded_normal(X, n_draws):
+def row_seeded_normal(X, n_draws, start=0, stop=None):
     """Standard-normal draws that are a fixed function of each row of ``X``.
 
     Row ``i`` gets ``n_draws`` numbers that depend only on the bytes of
@@ -248,27 +307,43 @@ def row_seeded_normal(X, n_draws):
     the other rows of the batch, and, unlike one draw shared by every row,
     its Monte Carlo error is independent from row to row, so averages over
     rows converge. A SplitMix64 hash of the row seeds a counter-based
-    SplitMix64 stream, mapped to normals by Box-Muller; all vectorised.
+    SplitMix64 stream, mapped to normals by Box-Muller (draw ``j`` and draw
+    ``j + ceil(n_draws / 2)`` are the cosine and sine of one pair); all
+    vectorised.
 
     Parameters
     ----------
     X : ndarray of shape (n_rows, n_columns), float64
     n_draws : int
+        Length of each row's stream.
+    start, stop : int, default=0 and ``n_draws``
+        Compute only draws ``start`` to ``stop - 1`` of the stream: the same
+        values as ``row_seeded_normal(X, n_draws)[:, start:stop]``, so a
+        long stream can be used in chunks of bounded memory.
 
     Returns
     -------
-    eps : ndarray of shape (n_rows, n_draws)
+    eps : ndarray of shape (n_rows, stop - start)
     """
+    stop = n_draws if stop is None else stop
     X = np.ascontiguousarray(X, dtype=np.float64) + 0.0  # -0.0 hashes as 0.0
     h = np.zeros(X.shape[0], dtype=np.uint64)
     for column in X.view(np.uint64).T:
         h = _splitmix64(h ^ column)
     n_pairs = (n_draws + 1) // 2
+    draw = np.arange(start, stop, dtype=np.int64)
+    sine = draw >= n_pairs
+    pair = (draw - n_pairs * sine).astype(np.uint64)
     with np.errstate(over="ignore"):
-        counters = np.arange(1, 2 * n_pairs + 1, dtype=np.uint64) * _GOLDEN
-        bits = _splitmix64(h[:, None] + counters)
-    u = ((bits >> np.uint64(11)) + np.uint64(1)) * 2.0**-53  # in (0, 1]
-    radius = np.sqrt(-2.0 * np.log(u[:, :n_pairs]))
-    angle = 2.0 * np.pi * u[:, n_pairs:]
-    eps = np.concatenate([radius * np.cos(angle), radius * np.sin(angle)], axis=1)
-    return eps[:, :n_draws]
+        # counter 1 + pair draws the radius, counter 1 + n_pairs + pair the angle
+        counters = (np.uint64(1) + pair) * _GOLDEN
+        radius_bits = _splitmix64(h[:, None] + counters)
+        angle_bits = _splitmix64(h[:, None] + (counters + np.uint64(n_pairs) * _GOLDEN))
+    radius = np.sqrt(-2.0 * np.log(_unit_interval(radius_bits)))
+    angle = 2.0 * np.pi * _unit_interval(angle_bits)
+    return radius * np.where(sine, np.sin(angle), np.cos(angle))
+
+
+def _unit_interval(bits):
+    """uint64 bits to floats in (0, 1], 53 bits each."""
+    return ((bits >> np.uint64(11)) + np.uint64(1)) * 2.0**-53

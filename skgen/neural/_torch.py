@@ -1,5 +1,6 @@
 """Torch modules of skgen's neural generators (imported only when used)."""
 
+import itertools
 import math
 
 import torch
@@ -83,6 +84,10 @@ class BlockLikelihood(nn.Module):
         return x
 
 
+#: Cap on the encoder's log-variance (see :meth:`VAEModule.encode`).
+MAX_LOGVAR = 20.0
+
+
 class VAEModule(nn.Module):
     """Gaussian-latent VAE; with ``n_classes`` it is a conditional VAE."""
 
@@ -95,12 +100,45 @@ class VAEModule(nn.Module):
         )
         self.likelihood = BlockLikelihood(blocks)
 
+    @staticmethod
+    def state_shapes(n_features, latent_dim, hidden, blocks, n_classes=0, **_):
+        """The shape of every entry of the ``state_dict`` these arguments build.
+
+        Arithmetic only, so a loaded state can be checked against its
+        arguments before any tensor is allocated.
+        """
+        shapes = {}
+        for name, n_in, sizes, n_out in (
+            ("encoder", n_features + n_classes, tuple(hidden), 2 * latent_dim),
+            ("decoder", latent_dim + n_classes, tuple(reversed(hidden)), n_features),
+        ):
+            widths = [n_in, *sizes, n_out]
+            for i, (a, b) in enumerate(itertools.pairwise(widths)):
+                shapes[f"{name}.{2 * i}.weight"] = (b, a)
+                shapes[f"{name}.{2 * i}.bias"] = (b,)
+        for kind in ("numeric", "binary"):
+            width = sum(b - a for k, a, b in blocks if k == kind)
+            shapes[f"likelihood.{kind}"] = (width,)
+        shapes["likelihood.log_sigma"] = shapes["likelihood.numeric"]
+        return shapes
+
     def _with(self, t, c):
         return t if c is None else torch.cat([t, c], dim=-1)
 
     def encode(self, x, c=None):
+        """Mean and log-variance of ``q(z | x)``.
+
+        The log-variance is capped at :data:`MAX_LOGVAR` (a standard
+        deviation of about 2e4 in a latent space whose prior has 1): far
+        above anything training reaches, where the cap changes nothing, but
+        it keeps ``exp`` finite for rows far outside the training data, so
+        their bound is a very low number instead of ``inf - inf = NaN``. A
+        very negative log-variance needs no cap: scores use it directly, not
+        ``log(exp(.))``.
+        """
         h = self.encoder(self._with(x, c))
-        return h[..., : self.latent_dim], h[..., self.latent_dim :]
+        logvar = torch.clamp(h[..., self.latent_dim :], max=MAX_LOGVAR)
+        return h[..., : self.latent_dim], logvar
 
     def decode(self, z, c=None):
         return self.decoder(self._with(z, c))

@@ -6,8 +6,11 @@ from typing import ClassVar
 import numpy as np
 from scipy.special import logsumexp
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import check_array, check_is_fitted, check_scalar
+from sklearn.utils._param_validation import (
+    Interval,
+    validate_parameter_constraints,
+)
+from sklearn.utils.validation import check_array, check_is_fitted
 
 from skgen.base import GenerativeClassifierMixin, GenerativeMixin, fit_atomically
 from skgen.neural._base import (
@@ -15,9 +18,56 @@ from skgen.neural._base import (
     NeuralTrainingMixin,
     row_seeded_normal,
 )
+from skgen.utils._validation import reject_iterator
 
 #: Rows decoded at once by ``sample``, bounding its memory.
 _SAMPLE_CHUNK = 65536
+
+#: Work scored at once by ``score_samples`` (rows x importance samples x
+#: widest layer, in float64 values), bounding its memory for any number of
+#: rows and of importance samples.
+_SCORE_BLOCK = 2**20
+
+#: Constraints of the saved module arguments (``_module_kwargs``), checked
+#: when a model is loaded.
+_MODULE_CONSTRAINTS: dict = {
+    "n_features": [Interval(Integral, 1, None, closed="left")],
+    "latent_dim": [Interval(Integral, 1, None, closed="left")],
+    "hidden": [tuple],
+    "activation": NEURAL_PARAMETER_CONSTRAINTS["activation"],
+    "blocks": [list],
+    "n_classes": [Interval(Integral, 0, None, closed="left")],
+}
+_BLOCK_KINDS = ("numeric", "binary", "categorical", "constant")
+
+
+def _tiles(blocks, n_columns):
+    """Whether ``blocks`` are (kind, start, stop) ranges tiling ``n_columns``."""
+    stop = 0
+    for block in blocks:
+        if not (
+            isinstance(block, tuple)
+            and len(block) == 3
+            and block[0] in _BLOCK_KINDS
+            and block[1] == stop
+            and isinstance(block[2], Integral)
+            and block[2] > stop
+        ):
+            return False
+        stop = block[2]
+    return stop == n_columns
+
+
+def _check_n_importance_samples(value):
+    """An int >= 1; booleans are not counts."""
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(
+            f"n_importance_samples must be an int >= 1; got {value!r} of type "
+            f"{type(value).__name__}."
+        )
+    if value < 1:
+        raise ValueError(f"n_importance_samples must be an int >= 1; got {value}.")
+    return int(value)
 
 
 class VAE(
@@ -98,6 +148,26 @@ class VAE(
     the data as given (in nats); discrete columns contribute probabilities.
     Identical rows get identical draws, so on a table of many duplicates the
     mean score is closer to one draw of the bound than to its expectation.
+    Scoring works in bounded memory for any number of rows and of importance
+    samples (in blocks, with a running ``logsumexp``). A row far outside
+    the training data gets a very low bound or ``-inf``, never NaN: the
+    encoder's log-variance is capped, and a draw whose evaluation overflows
+    float64 counts as weight zero, which keeps the bound a bound.
+
+    A conditional VAE classifies by Bayes' rule on per-class bounds
+    ``log p(x | y=k)``. Each bound lies below the true log-likelihood by a
+    gap that shrinks as ``K`` grows, so a class scored with more importance
+    samples would have a tighter bound and the posterior would lean toward
+    it. Every class is therefore scored with the same ``K`` (the fitted
+    ``n_importance_samples``, or the ``n_importance_samples`` given to
+    :meth:`score_samples`); the gaps can still differ between classes where
+    the encoder fits one class better, so ``predict_proba`` is an
+    approximation that tightens with ``K``.
+
+    After ``fit``, every method reads the fitted model (and the parameters
+    it was fitted with), never the live parameters: ``set_params`` changes
+    what the next ``fit`` does, not the scores, samples or latent codes of
+    the fitted model.
 
     A numeric column that is constant in training is a point mass: it is
     left out of the decoder's likelihood, written back in samples and
@@ -199,6 +269,7 @@ class VAE(
         """
         from skgen.tabular import TabularEncoder
 
+        _check_n_importance_samples(self.n_importance_samples)
         for attr in ("classes_", "class_count_", "class_log_prior_"):
             self.__dict__.pop(attr, None)
         self.__dict__.pop("feature_names_in_", None)
@@ -212,6 +283,7 @@ class VAE(
                 blocks[i] = ("constant", a, a + 1)
         constant = [a for kind, a, _ in blocks if kind == "constant"]
         self._constant_columns = (np.array(constant, dtype=np.intp), Xt[0, constant])
+        self._check_validation_rows(Xt.shape[0])
         inputs = {"x": Xt.astype(np.float32)}
         n_classes = 0
         if y is not None:
@@ -244,55 +316,145 @@ class VAE(
 
         return VAEModule(**self._module_kwargs)
 
+    def _check_module_arguments(self, weights):
+        """Saved module arguments: valid, and matching the saved weights.
+
+        A loaded file whose arguments were edited gets a clear ValueError
+        here, before the module is built (which could allocate gigabytes).
+        """
+        from skgen.neural._torch import VAEModule
+
+        kwargs = self._module_kwargs
+        if not isinstance(kwargs, dict) or set(kwargs) != set(_MODULE_CONSTRAINTS):
+            raise ValueError(
+                "The saved VAE's module arguments must be a dict with keys "
+                f"{sorted(_MODULE_CONSTRAINTS)}; got {kwargs!r}."
+            )
+        validate_parameter_constraints(
+            _MODULE_CONSTRAINTS, kwargs, caller_name="the saved VAE module"
+        )
+        hidden, blocks, n_features = (
+            kwargs["hidden"],
+            kwargs["blocks"],
+            kwargs["n_features"],
+        )
+        if not all(
+            isinstance(n, Integral) and not isinstance(n, bool) and n >= 1
+            for n in hidden
+        ):
+            raise ValueError(
+                "The saved VAE module's hidden sizes must be positive ints; "
+                f"got {hidden!r}."
+            )
+        if not _tiles(blocks, n_features) or n_features != self.encoder_.n_output_:
+            raise ValueError(
+                "The saved VAE module's blocks must tile its "
+                f"n_features={n_features!r} encoded columns (the encoder's "
+                f"{self.encoder_.n_output_}) with (kind, start, stop) ranges of "
+                f"kinds {_BLOCK_KINDS}; got {blocks!r}."
+            )
+        expected = VAEModule.state_shapes(**kwargs)
+        got = {k: tuple(np.shape(v)) for k, v in weights.items()}
+        if got != expected:
+            wrong = sorted(
+                k for k in expected.keys() | got.keys() if got.get(k) != expected.get(k)
+            )
+            raise ValueError(
+                "The saved VAE's weights do not match its module arguments "
+                f"{kwargs!r}: for {wrong[:5]} expected shapes "
+                f"{[expected.get(k) for k in wrong[:5]]}, got "
+                f"{[got.get(k) for k in wrong[:5]]}."
+            )
+
+    @property
+    def _latent_dim(self):
+        return self._module_kwargs["latent_dim"]
+
+    def _bytes_per_sample(self):
+        """float64 values one sampled row needs while ``sample`` builds it.
+
+        The decoder's encoded row and its concatenated copy, the unscaled
+        numeric columns (and a temporary), the decoded columns and the
+        output that holds them, and the class label with its value.
+        """
+        enc = self.encoder_
+        n_numeric = len(enc.numeric_columns_)
+        return 8 * (2 * enc.n_output_ + 2 * n_numeric + 2 * enc.n_features_in_ + 2)
+
     # -------------------------------------------------------------- scoring
 
     def _encode(self, X):
         check_is_fitted(self)
         return self.encoder_.transform(X)
 
-    def _log_weights(self, Xt, classes, n_samples):
-        """log p(x, z_k) - log q(z_k | x), shape (K, n_rows), float64."""
+    def _log_weights(self, module, x, c, n_samples, start, stop):
+        """log p(x, z_k) - log q(z_k | x) for draws ``start <= k < stop``.
+
+        ``x`` (and ``c``) are float64 tensors of a block of rows; returns an
+        array of shape (n_rows, stop - start).
+        """
         import torch
 
-        module = self._eval_module()
-        n_rows, d = Xt.shape[0], self.latent_dim
-        noise = row_seeded_normal(Xt, n_samples * d).reshape(n_rows, n_samples, d)
-        noise = torch.as_tensor(noise.transpose(1, 0, 2))  # (K, n, d)
-        x = torch.as_tensor(Xt, dtype=torch.float64)
-        c = None if classes is None else torch.as_tensor(classes, dtype=torch.float64)
-        out = []
-        chunk = max(1, 2**20 // max(1, n_samples * x.shape[1]))
-        with torch.no_grad():
-            for a in range(0, x.shape[0], chunk):
-                xb = x[a : a + chunk]
-                cb = None if c is None else c[a : a + chunk]
-                eps = noise[:, a : a + chunk]
-                mu, logvar = module.encode(xb, cb)
-                std = torch.exp(0.5 * logvar)
-                z = mu + std * eps  # (K, n, d)
-                cz = None if cb is None else cb.expand(n_samples, *cb.shape)
-                ll = module.likelihood(
-                    xb.expand(n_samples, *xb.shape), module.decode(z, cz)
-                )
-                log_prior = -0.5 * (z**2).sum(-1) - 0.5 * self.latent_dim * np.log(
-                    2 * np.pi
-                )
-                log_q = (
-                    -0.5 * (eps**2).sum(-1)
-                    - torch.log(std).sum(-1)
-                    - 0.5 * self.latent_dim * np.log(2 * np.pi)
-                )
-                out.append((ll + log_prior - log_q).numpy())
-        return np.concatenate(out, axis=1)
+        d = self._latent_dim
+        eps = row_seeded_normal(x.numpy(), n_samples * d, start * d, stop * d)
+        eps = torch.as_tensor(eps.reshape(x.shape[0], stop - start, d))
+        mu, logvar = module.encode(x, c)
+        log_std = (0.5 * logvar)[:, None]  # not log(exp(.)): no underflow
+        z = mu[:, None] + torch.exp(log_std) * eps  # (n, k, d)
+        k = stop - start
+        cz = None if c is None else c[:, None].expand(-1, k, -1)
+        ll = module.likelihood(x[:, None].expand(-1, k, -1), module.decode(z, cz))
+        log_norm = 0.5 * d * np.log(2 * np.pi)
+        log_prior = -0.5 * (z**2).sum(-1) - log_norm
+        log_q = -0.5 * (eps**2).sum(-1) - log_std.sum(-1) - log_norm
+        logw = ll + log_prior - log_q
+        # NaN only where the networks overflowed float64 (a row far outside
+        # the training data; a log-weight has a finite upper bound): weight
+        # zero keeps the estimate a lower bound
+        return logw.masked_fill(logw.isnan(), -np.inf).numpy()
 
-    def _bound(self, X, classes_onehot=None, n_samples=None, *, kind="iw"):
-        Xt = self._encode(X)
-        K = self.n_importance_samples if n_samples is None else n_samples
-        logw = self._log_weights(Xt, classes_onehot, K)
-        if kind == "iw":
-            bound = logsumexp(logw, axis=0) - np.log(K)
-        else:
-            bound = logw.mean(axis=0)
+    def _bound(self, Xt, classes_onehot=None, n_samples=None, *, kind="iw"):
+        """The bound of every encoded row, in blocks of bounded memory.
+
+        Rows are scored in blocks and, within a row block, importance
+        samples in blocks: ``logsumexp`` runs across them (``np.logaddexp``
+        of the blocks'), so memory does not grow with ``n_samples``. When
+        ``n_samples`` fits in one block (any usual value) that is one
+        ``logsumexp`` over all draws of each row.
+        """
+        import torch
+
+        K = (
+            self._fitted_params["n_importance_samples"]
+            if n_samples is None
+            else n_samples
+        )
+        kwargs = self._module_kwargs
+        width = max(
+            Xt.shape[1] + kwargs["n_classes"], kwargs["latent_dim"], *kwargs["hidden"]
+        )
+        k_step = max(1, _SCORE_BLOCK // width)
+        n_step = max(1, _SCORE_BLOCK // (min(K, k_step) * width))
+        module = self._eval_module()
+        x = torch.as_tensor(Xt, dtype=torch.float64)
+        c = None
+        if classes_onehot is not None:
+            c = torch.as_tensor(classes_onehot, dtype=torch.float64)
+        bound = np.empty(Xt.shape[0])
+        with torch.no_grad():
+            for a in range(0, Xt.shape[0], n_step):
+                rows = slice(a, a + n_step)
+                xb, cb = x[rows], None if c is None else c[rows]
+                total = np.full(xb.shape[0], -np.inf if kind == "iw" else 0.0)
+                for start in range(0, K, k_step):
+                    logw = self._log_weights(
+                        module, xb, cb, K, start, min(K, start + k_step)
+                    )
+                    if kind == "iw":
+                        total = np.logaddexp(total, logsumexp(logw, axis=1))
+                    else:
+                        total = total + logw.sum(axis=1)
+                bound[rows] = total - np.log(K) if kind == "iw" else total / K
         # a column constant in training has all its mass on that value
         columns, values = self._constant_columns
         off = np.any(Xt[:, columns] != values, axis=1)
@@ -301,12 +463,13 @@ class VAE(
         return bound - np.log(self.encoder_.scale_).sum()
 
     def _class_log_likelihood(self, X, n_importance_samples=None):
-        n = self._encode(X).shape[0]
+        """Bounds on ``log p(x | k)``, every class with the same ``K``."""
+        Xt = self._encode(X)
         eye = np.eye(len(self.classes_))
         return np.stack(
             [
                 self._bound(
-                    X, np.repeat(eye[k : k + 1], n, axis=0), n_importance_samples
+                    Xt, np.repeat(eye[k : k + 1], len(Xt), axis=0), n_importance_samples
                 )
                 for k in range(len(self.classes_))
             ],
@@ -323,7 +486,8 @@ class VAE(
             For a conditional VAE: the labels, giving the joint bound on
             ``log p(x, y)``; without them, the marginal over classes.
         n_importance_samples : int, default=None
-            Overrides the estimator's ``n_importance_samples``.
+            Overrides the fitted ``n_importance_samples`` (for every class
+            alike). Memory does not grow with it.
 
         Returns
         -------
@@ -333,17 +497,12 @@ class VAE(
         """
         check_is_fitted(self)
         if n_importance_samples is not None:
-            check_scalar(
-                n_importance_samples,
-                "n_importance_samples",
-                Integral,
-                min_val=1,
-            )
+            n_importance_samples = _check_n_importance_samples(n_importance_samples)
         if self._fitted_with_y:
             return self._score_samples_with_labels(
                 X, y, n_importance_samples=n_importance_samples
             )
-        return self._bound(X, n_samples=n_importance_samples)
+        return self._bound(self._encode(X), n_samples=n_importance_samples)
 
     def elbo(self, X, y=None):
         """The evidence lower bound of each row (averaged over the draws).
@@ -358,14 +517,13 @@ class VAE(
         -------
         elbo : ndarray of shape (n_samples,)
         """
-        check_is_fitted(self)
+        Xt = self._encode(X)
         onehot = None
         if self._fitted_with_y:
             if y is None:
                 raise ValueError("A conditional VAE needs y to compute the ELBO.")
-            n = self._encode(X).shape[0]
-            onehot = np.eye(len(self.classes_))[self._encode_labels(y, n)]
-        return self._bound(X, onehot, kind="elbo")
+            onehot = np.eye(len(self.classes_))[self._encode_labels(y, len(Xt))]
+        return self._bound(Xt, onehot, kind="elbo")
 
     # ------------------------------------------------------- latent space
 
@@ -386,8 +544,7 @@ class VAE(
         """
         Xt = self._encode(X)
         if not self._fitted_with_y:
-            if y is not None:
-                raise ValueError("y was given but this VAE was fitted without y.")
+            self._check_no_labels(y)
             return self._latent_mean(Xt, None)
         eye = np.eye(len(self.classes_))
         if y is not None:
@@ -421,7 +578,7 @@ class VAE(
         feature_names_out : ndarray of str objects
         """
         check_is_fitted(self)
-        return np.asarray([f"vae{i}" for i in range(self.latent_dim)], dtype=object)
+        return np.asarray([f"vae{i}" for i in range(self._latent_dim)], dtype=object)
 
     def inverse_transform(self, Z, y=None):
         """Decode latent points to the data space (decoder means / modes).
@@ -443,10 +600,11 @@ class VAE(
         import torch
 
         check_is_fitted(self)
+        reject_iterator(Z, "Z")
         Z = check_array(Z, dtype=np.float64, copy=True, input_name="Z")
-        if Z.shape[1] != self.latent_dim:
+        if Z.shape[1] != self._latent_dim:
             raise ValueError(
-                f"Z must have shape (n_samples, {self.latent_dim}); got {Z.shape}."
+                f"Z must have shape (n_samples, {self._latent_dim}); got {Z.shape}."
             )
         c = self._onehot_or_none(y, Z.shape[0])
         module = self._eval_module()
@@ -465,8 +623,7 @@ class VAE(
 
     def _onehot_or_none(self, y, n):
         if not self._fitted_with_y:
-            if y is not None:
-                raise ValueError("y was given but this VAE was fitted without y.")
+            self._check_no_labels(y)
             return None
         if y is None:
             raise ValueError("A conditional VAE needs y here.")
@@ -492,6 +649,11 @@ class VAE(
             New rows in the representation ``fit`` accepted.
         y : ndarray of shape (n_samples,)
             Only for a conditional VAE.
+
+        Raises
+        ------
+        ValueError
+            When the rows asked for cannot fit in memory (checked first).
         """
         import torch
 
@@ -499,21 +661,22 @@ class VAE(
         generator = torch.Generator().manual_seed(
             int(rng.randint(np.iinfo(np.int32).max))
         )
-        c = labels = None
+        labels = None
+        self._check_no_labels(y)
         if self._fitted_with_y:
             labels = self._sample_labels(n_samples, y, rng)
-            c = torch.as_tensor(np.eye(len(self.classes_))[labels])
-        elif y is not None:
-            raise ValueError("y was given but this VAE was fitted without y.")
+            eye = np.eye(len(self.classes_))
         module = self._eval_module()
         encoded = []
         with torch.no_grad():
             for a in range(0, n_samples, _SAMPLE_CHUNK):
                 m = min(_SAMPLE_CHUNK, n_samples - a)
                 z = torch.randn(
-                    (m, self.latent_dim), generator=generator, dtype=torch.float64
+                    (m, self._latent_dim), generator=generator, dtype=torch.float64
                 )
-                cb = None if c is None else c[a : a + m]
+                cb = None
+                if labels is not None:  # one-hot classes of this chunk only
+                    cb = torch.as_tensor(eye[labels[a : a + m]])
                 out = module.decode(z, cb)
                 encoded.append(module.likelihood.sample(out, generator).numpy())
         X = self._decode_rows(np.concatenate(encoded))

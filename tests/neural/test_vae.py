@@ -1,5 +1,7 @@
 """The VAE: its bounds against closed forms, mixed tables, conditioning, training."""
 
+import inspect
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -426,6 +428,8 @@ def test_early_stopping_that_never_triggers_warns(ppca_data):
     from sklearn.exceptions import ConvergenceWarning
 
     vae = tiny(max_epochs=2, early_stopping=True, n_iter_no_change=5)
+    line = inspect.currentframe().f_lineno + 2  # the call in the block
     with pytest.warns(ConvergenceWarning, match="ran all max_epochs=2") as record:
         vae.fit(ppca_data[:200])
     assert record[0].filename == __file__  # points at the caller's line
+    assert record[0].lineno == line
