@@ -683,6 +683,13 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         y : ndarray of shape (n_samples,)
             Only for models fitted with ``y``; returned as ``(X, y)`` or
             ``(X, states, y)``.
+
+        Raises
+        ------
+        ValueError
+            Before any work, when the request (``n_samples`` sequences of the
+            given lengths, or of the mean training length) cannot fit in
+            memory.
         """
         n_samples, rng = self._check_sample_params(n_samples, random_state)
         self._check_no_labels(y)

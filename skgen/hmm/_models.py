@@ -14,7 +14,8 @@ _COMMON_DOC = """
         Number of hidden states.
     startprob_prior, transmat_prior : float or array-like, default=1.0
         Dirichlet concentration of the start and transition probabilities
-        (1.0: no prior).
+        (1.0: no prior): a float, or arrays (lists accepted) broadcastable to
+        shape (n_components,) and (n_components, n_components), all > 0.
     max_iter : int, default=100
         Maximum number of EM iterations per initialisation.
     tol : float, default=1e-2
@@ -161,8 +162,10 @@ class GaussianHMM(BaseHMM):
         Shape of each state's covariance.
     min_covar : float, default=1e-3
         Floor on the covariance diagonal.
-    means_prior, means_weight, covars_prior, covars_weight : float
-        Priors of the means and covariances, as in hmmlearn.
+    means_prior, means_weight, covars_prior, covars_weight : float or array-like
+        Priors of the means and covariances, as in hmmlearn (finite values).
+        Training values must be below 1e140 in magnitude (their squares
+        would overflow): rescale larger data.
 
     Attributes
     ----------{_COMMON_ATTRS}
@@ -413,7 +416,8 @@ class CategoricalHMM(BaseHMM):
     Parameters
     ----------{_COMMON_DOC}
     emissionprob_prior : float or array-like, default=1.0
-        Dirichlet concentration of the emission probabilities.
+        Dirichlet concentration of the emission probabilities: a float or an
+        array broadcastable to (n_components, n_symbols), all > 0.
     unknown_symbol_proba : float in (0, 1) or None, default=None
         Smoothing of the emissions at score time. None: a symbol not seen in
         fit raises a ValueError naming it. A float ``p``: each state's
