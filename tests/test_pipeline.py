@@ -404,7 +404,6 @@ def test_failed_refit_restores_every_step():
     assert all(set(s) <= set("abc") for s in Xs)
 
 
-@pytest.mark.xfail(strict=True, reason="VAE inference reads live params (in work)")
 def test_failed_refit_of_a_scaled_vae_keeps_scores_and_samples():
     from skgen.neural import VAE
 
