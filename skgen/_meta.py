@@ -290,6 +290,13 @@ class GenerativeOutlierDetector(
     GenerativeClassifier : The generator's likelihood in Bayes' rule.
     sklearn.covariance.EllipticEnvelope : The same rule for one Gaussian.
 
+    Notes
+    -----
+    The log-likelihood of a whole sequence or document is a sum over its
+    steps, so it falls with the length: among sequences of very different
+    lengths the longest look least likely. Compare sequences of similar
+    lengths, or score them per step (``MarkovChain.perplexity``).
+
     Examples
     --------
     >>> import numpy as np

@@ -9,6 +9,7 @@ whether it can be fitted with class labels), never from class names.
 
 import pickle
 from functools import partial
+from numbers import Integral, Real
 
 import joblib
 import numpy as np
@@ -283,6 +284,32 @@ def check_sample_representation(estimator, X, y, conditional, representation):
             raise AssertionError(f"sample({bad}) must raise ValueError")
 
 
+def check_sample_requests(estimator, X, y, conditional, representation):
+    """Impossible ``sample`` requests fail at once with a clear error.
+
+    A request whose output cannot fit in memory names its size before any
+    work, and a bad ``random_state`` names the parameter; neither changes
+    the model.
+    """
+    est = _fit(clone(estimator), X, y, conditional)
+    before = joblib.hash(est)
+    for n in (10**15, 10**30):
+        try:
+            est.sample(n)
+        except ValueError as exc:
+            assert "would need about" in str(exc), str(exc)
+        else:
+            raise AssertionError(f"sample({n}) must raise ValueError")
+    for bad, error in ((-1, ValueError), ("abc", TypeError)):
+        try:
+            est.sample(2, random_state=bad)
+        except error as exc:
+            assert "random_state must be" in str(exc), str(exc)
+        else:
+            raise AssertionError(f"sample(random_state={bad!r}) must raise")
+    assert joblib.hash(est) == before, "a rejected request changed the model"
+
+
 def check_sample_seeding(estimator, X, y, conditional, representation):
     """Int seeds repeat draws, None gives fresh ones, sampling changes nothing."""
     est = _fit(clone(estimator), X, y, conditional)
@@ -330,6 +357,74 @@ def check_persistence(estimator, X, y, conditional, representation):
         np.testing.assert_array_equal(loaded.score_samples(X), ref_scores)
         samples, _ = _split_sample(loaded.sample(5, random_state=1), conditional)
         _assert_same_samples(samples, ref_samples)
+
+
+def _changed_value(estimator, name, value):
+    """Another valid value of parameter ``name``, or None when there is none.
+
+    Booleans flip, ints grow by one, floats halve (or become 0.5), strings
+    take another of their ``StrOptions``, tuples of ints grow elementwise.
+    """
+    from sklearn.utils._param_validation import StrOptions
+
+    constraints = getattr(estimator, "_parameter_constraints", {}).get(name, [])
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, str):
+        for c in constraints:
+            if isinstance(c, StrOptions):
+                others = sorted(c.options - {value})
+                if others:
+                    return others[0]
+        return None
+    if isinstance(value, Integral):
+        return value + 1
+    if isinstance(value, Real):
+        return value / 2 if value else 0.5
+    if isinstance(value, tuple) and value and all(
+        isinstance(v, Integral) and not isinstance(v, bool) for v in value
+    ):
+        return tuple(v + 1 for v in value)
+    return None
+
+
+def _changed_params(estimator):
+    """Changed values for every scalar parameter, nested ones included."""
+    changed = {}
+    params = estimator.get_params(deep=True)
+    for name, value in params.items():
+        owner, _, leaf = name.rpartition("__")
+        new = _changed_value(params[owner] if owner else estimator, leaf, value)
+        if new is not None:
+            changed[name] = new
+    return changed
+
+
+def _outputs(est, X, conditional):
+    scores = est.score_samples(X)
+    samples, _ = _split_sample(est.sample(5, random_state=0), conditional)
+    proba = est.predict_proba(X) if conditional else None
+    return scores, samples, proba
+
+
+def check_set_params_after_fit(estimator, X, y, conditional, representation):
+    """``set_params`` on a fitted model changes nothing until the next fit.
+
+    A fitted model's methods read fitted state only (DESIGN.md §1): after
+    changing every parameter, scores, samples and class probabilities are
+    exactly as before, and so are they after a pickle round trip.
+    """
+    est = _fit(clone(estimator), X, y, conditional)
+    scores, samples, proba = _outputs(est, X, conditional)
+    est.set_params(**_changed_params(est))
+    for model in (est, pickle.loads(pickle.dumps(est))):
+        new_scores, new_samples, new_proba = _outputs(model, X, conditional)
+        np.testing.assert_array_equal(
+            new_scores, scores, err_msg="set_params changed score_samples"
+        )
+        _assert_same_samples(new_samples, samples)
+        if conditional:
+            np.testing.assert_array_equal(new_proba, proba)
 
 
 def check_model_selection(estimator, X, y, conditional, representation):
@@ -383,8 +478,10 @@ _CHECKS = (
     check_fit_returns_self_and_clones,
     check_score_samples,
     check_sample_representation,
+    check_sample_requests,
     check_sample_seeding,
     check_persistence,
+    check_set_params_after_fit,
     check_model_selection,
     check_bad_input,
 )
@@ -431,9 +528,11 @@ def check_generative_estimator(estimator):
     The checks: clone; ``NotFittedError`` before fit; ``fit`` returns self;
     ``score_samples`` shape and ``score == mean(score_samples)``; ``sample``
     shape, dtype and representation (ragged sequences, strings, DataFrames),
-    ``n_samples < 1`` rejected; int ``random_state`` repeats draws, ``None``
+    ``n_samples < 1`` rejected, requests too large for memory and bad
+    ``random_state`` rejected at once; int ``random_state`` repeats draws, ``None``
     gives fresh ones and sampling leaves the model unchanged; pickle and
     ``skops.io`` round-trips (only :func:`skgen.utils.trusted_types` needed);
+    ``set_params`` on a fitted model changes none of its outputs;
     ``cross_val_score`` and ``GridSearchCV`` with default scoring; clear
     errors for bad input (NaN, empty, wrong type, wrong width) that leave a
     fitted model unchanged. Models that accept class labels run the checks
