@@ -119,6 +119,7 @@ def test_text_pipeline_classifies_strings_in_cross_validation(docs):
     assert clf.predict(["the cat hat", "dog bark"]).tolist() == [0, 1]
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_hmm_sequences_classified_per_class():
     X, _ = make_hmm_sequences(40, n_components=2, random_state=0)
     X2, _ = make_hmm_sequences(40, n_components=2, random_state=1)

@@ -381,8 +381,10 @@ def _changed_value(estimator, name, value):
         return value + 1
     if isinstance(value, Real):
         return value / 2 if value else 0.5
-    if isinstance(value, tuple) and value and all(
-        isinstance(v, Integral) and not isinstance(v, bool) for v in value
+    if (
+        isinstance(value, tuple)
+        and value
+        and all(isinstance(v, Integral) and not isinstance(v, bool) for v in value)
     ):
         return tuple(v + 1 for v in value)
     return None
