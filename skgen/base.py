@@ -24,6 +24,7 @@ __all__ = [
     "GenerativeMixin",
     "GenerativeTags",
     "available_if",
+    "check_count",
     "check_n_samples",
     "check_sample_random_state",
     "fit_atomically",
@@ -140,21 +141,25 @@ def restored_on_failure(estimator):
         raise
 
 
-def check_n_samples(n_samples):
-    """Validate the ``n_samples`` argument of ``sample``.
+def check_count(value, name):
+    """Validate a count argument: an int >= 1, booleans refused.
 
     Any Python or numpy int >= 1 passes (a huge one is sized by
     :func:`skgen.utils._resources.check_allocation` before any work, never
     converted to a fixed-width integer first).
     """
-    if isinstance(n_samples, bool) or not isinstance(n_samples, Integral):
+    if isinstance(value, bool) or not isinstance(value, Integral):
         raise TypeError(
-            f"n_samples must be an int >= 1; got {n_samples!r} of type "
-            f"{type(n_samples).__name__}."
+            f"{name} must be an int >= 1; got {value!r} of type {type(value).__name__}."
         )
-    if n_samples < 1:
-        raise ValueError(f"n_samples must be >= 1; got {n_samples}.")
-    return int(n_samples)
+    if value < 1:
+        raise ValueError(f"{name} must be >= 1; got {value}.")
+    return int(value)
+
+
+def check_n_samples(n_samples):
+    """Validate the ``n_samples`` argument of ``sample`` (:func:`check_count`)."""
+    return check_count(n_samples, "n_samples")
 
 
 def check_sample_random_state(random_state, name="random_state"):

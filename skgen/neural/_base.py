@@ -50,6 +50,13 @@ def _optimizer(name):
     }[name]
 
 
+def positive_ints(values):
+    """Whether ``values`` holds only ints >= 1 (layer sizes; no booleans)."""
+    return all(
+        isinstance(n, Integral) and not isinstance(n, bool) and n >= 1 for n in values
+    )
+
+
 class NonFiniteLossError(ValueError):
     """Training produced a NaN or infinite loss."""
 
@@ -198,11 +205,7 @@ class NeuralTrainingMixin:
         """Checks the parameter constraints cannot express."""
         import torch
 
-        sizes = list(self.hidden_layer_sizes)
-        if not all(
-            isinstance(n, Integral) and not isinstance(n, bool) and n >= 1
-            for n in sizes
-        ):
+        if not positive_ints(self.hidden_layer_sizes):
             raise ValueError(
                 "hidden_layer_sizes must hold positive ints (one per hidden "
                 f"layer); got {self.hidden_layer_sizes!r}."

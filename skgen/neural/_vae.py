@@ -12,10 +12,16 @@ from sklearn.utils._param_validation import (
 )
 from sklearn.utils.validation import check_array, check_is_fitted
 
-from skgen.base import GenerativeClassifierMixin, GenerativeMixin, fit_atomically
+from skgen.base import (
+    GenerativeClassifierMixin,
+    GenerativeMixin,
+    check_count,
+    fit_atomically,
+)
 from skgen.neural._base import (
     NEURAL_PARAMETER_CONSTRAINTS,
     NeuralTrainingMixin,
+    positive_ints,
     row_seeded_normal,
 )
 from skgen.utils._validation import reject_iterator
@@ -56,18 +62,6 @@ def _tiles(blocks, n_columns):
             return False
         stop = block[2]
     return stop == n_columns
-
-
-def _check_n_importance_samples(value):
-    """An int >= 1; booleans are not counts."""
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise TypeError(
-            f"n_importance_samples must be an int >= 1; got {value!r} of type "
-            f"{type(value).__name__}."
-        )
-    if value < 1:
-        raise ValueError(f"n_importance_samples must be an int >= 1; got {value}.")
-    return int(value)
 
 
 class VAE(
@@ -269,7 +263,7 @@ class VAE(
         """
         from skgen.tabular import TabularEncoder
 
-        _check_n_importance_samples(self.n_importance_samples)
+        check_count(self.n_importance_samples, "n_importance_samples")
         for attr in ("classes_", "class_count_", "class_log_prior_"):
             self.__dict__.pop(attr, None)
         self.__dict__.pop("feature_names_in_", None)
@@ -338,10 +332,7 @@ class VAE(
             kwargs["blocks"],
             kwargs["n_features"],
         )
-        if not all(
-            isinstance(n, Integral) and not isinstance(n, bool) and n >= 1
-            for n in hidden
-        ):
+        if not positive_ints(hidden):
             raise ValueError(
                 "The saved VAE module's hidden sizes must be positive ints; "
                 f"got {hidden!r}."
@@ -497,7 +488,9 @@ class VAE(
         """
         check_is_fitted(self)
         if n_importance_samples is not None:
-            n_importance_samples = _check_n_importance_samples(n_importance_samples)
+            n_importance_samples = check_count(
+                n_importance_samples, "n_importance_samples"
+            )
         if self._fitted_with_y:
             return self._score_samples_with_labels(
                 X, y, n_importance_samples=n_importance_samples
