@@ -22,20 +22,12 @@ from sklearn.base import (
     clone,
 )
 from sklearn.utils import _safe_indexing, get_tags
-from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import _num_samples, check_is_fitted
 
-from skgen.base import GenerativeClassifierMixin, fit_atomically, get_generative_tags
+from skgen.base import GenerativeClassifierMixin, choose_conditional, fit_atomically
 
 __all__ = ["GenerativeClassifier", "GenerativeOutlierDetector"]
-
-
-def _is_conditional(generator):
-    """Whether ``generator`` can be fitted with class labels (skgen's tags)."""
-    try:
-        return get_generative_tags(generator).conditional
-    except TypeError:  # not a skgen estimator: sklearn's density models
-        return False
 
 
 def _rows(X, indices):
@@ -104,6 +96,12 @@ class GenerativeClassifier(
     priors : array-like of shape (n_classes,), default=None
         Prior class probabilities, in the order of ``classes_``. None uses
         the class frequencies of the training labels.
+    conditional : "auto" or bool, default="auto"
+        One conditional generator fitted with the labels (True) or one
+        generator per class (False); ``"auto"`` chooses True when the
+        generator's skgen tags say it can take labels. The two differ: a
+        conditional VAE shares one network across classes (better with few
+        samples per class), per-class VAEs give each class its own.
 
     Attributes
     ----------
@@ -166,11 +164,13 @@ class GenerativeClassifier(
     _parameter_constraints: ClassVar[dict] = {
         "generator": [HasMethods(["fit", "score_samples"])],
         "priors": ["array-like", None],
+        "conditional": [StrOptions({"auto"}), "boolean"],
     }
 
-    def __init__(self, generator, *, priors=None):
+    def __init__(self, generator, *, priors=None, conditional="auto"):
         self.generator = generator
         self.priors = priors
+        self.conditional = conditional
 
     def _class_priors(self, counts):
         if self.priors is None:
@@ -218,7 +218,7 @@ class GenerativeClassifier(
                 f"({classes.tolist()!r}); a classifier needs at least 2."
             )
         prior = self._class_priors(counts)
-        self.conditional_ = _is_conditional(self.generator)
+        self.conditional_ = choose_conditional(self.conditional, self.generator)
         if self.conditional_:
             self.generator_ = clone(self.generator).fit(X, y)
         else:

@@ -27,6 +27,7 @@ __all__ = [
     "check_count",
     "check_n_samples",
     "check_sample_random_state",
+    "choose_conditional",
     "fit_atomically",
     "get_generative_tags",
     "restored_on_failure",
@@ -88,6 +89,38 @@ def get_generative_tags(estimator):
             f"__skgen_tags__); got {type(estimator).__name__}."
         )
     return estimator.__skgen_tags__()
+
+
+def choose_conditional(conditional, generator):
+    """Fit one conditional generator (True) or one generator per class (False).
+
+    Parameters
+    ----------
+    conditional : "auto" or bool
+        ``"auto"``: one conditional generator when its skgen tags say it can
+        be fitted with class labels, one per class otherwise; True requires
+        such a generator; False always fits one per class.
+    generator : estimator
+        A skgen generator, or another density model (never conditional).
+
+    Returns
+    -------
+    conditional : bool
+    """
+    try:
+        supports_y = get_generative_tags(generator).conditional
+    except TypeError:  # not a skgen estimator: sklearn's density models
+        supports_y = False
+    if conditional == "auto":
+        return supports_y
+    if conditional and not supports_y:
+        raise ValueError(
+            "conditional=True needs a generator that can be fitted with class "
+            f"labels; {type(generator).__name__} cannot (its skgen tags say "
+            "conditional=False, or it has none). Use conditional=False to fit "
+            "one generator per class."
+        )
+    return bool(conditional)
 
 
 def fit_atomically(fit):
@@ -373,9 +406,12 @@ class GenerativeClassifierMixin:
         impossible = np.flatnonzero(~np.isfinite(top[:, 0]))
         if impossible.size:
             raise ValueError(
-                f"Sample(s) {impossible[:10].tolist()} have zero likelihood under "
-                "every class, so their class posterior is undefined; use "
-                "smoothing so that every class gives them some probability."
+                f"Sample(s) {impossible[:10].tolist()} have zero likelihood "
+                "(log-likelihood -inf) under every class, so their class "
+                "posterior is undefined. A count model needs smoothing so that "
+                "every class gives them some probability; a VAE gives zero "
+                "likelihood to a value other than the constant of a column that "
+                "was constant in training."
             )
         shifted = joint - top
         return shifted - logsumexp(shifted, axis=1, keepdims=True)

@@ -25,8 +25,9 @@ __all__ = ["GenerativePipeline", "make_generative_pipeline"]
 
 
 def _standard_scaler_log_det(step, X):
-    # transform: (x - mean_) / scale_, so dT/dx = diag(1 / scale_).
-    if step.scale_ is None:  # with_std=False
+    # transform: (x - mean_) / scale_, so dT/dx = diag(1 / scale_). The
+    # scaler reads with_std at transform time: follow what it does.
+    if not step.with_std or step.scale_ is None:
         return 0.0
     return -np.sum(np.log(step.scale_))
 

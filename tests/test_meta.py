@@ -233,3 +233,24 @@ def test_vae_outlier_scores_are_its_bound():
     ).fit(X)
     np.testing.assert_allclose(det.score_samples(X), det.generator_.score_samples(X))
     assert det.predict([[50.0, 50.0, 50.0]]).tolist() == [-1]
+
+
+def test_conditional_parameter_chooses_the_mode(iris):
+    X, y = iris
+    vae = VAE(hidden_layer_sizes=(8,), max_epochs=3, random_state=0)
+    per_class = GenerativeClassifier(vae, conditional=False).fit(X, y)
+    assert not per_class.conditional_ and len(per_class.estimators_) == 3
+    assert not hasattr(per_class.estimators_[0], "classes_")
+    assert GenerativeClassifier(vae).fit(X, y).conditional_
+    with pytest.raises(ValueError, match="conditional=True needs a generator"):
+        GenerativeClassifier(GaussianMixture(), conditional=True).fit(X, y)
+
+
+def test_zero_likelihood_under_every_class_names_the_vae_case():
+    X = np.random.RandomState(0).normal(size=(40, 3))
+    X[:, 2] = 0.0  # constant in training: a point mass for the VAE
+    clf = GenerativeClassifier(
+        VAE(hidden_layer_sizes=(4,), max_epochs=2, random_state=0)
+    ).fit(X, np.repeat([0, 1], 20))
+    with pytest.raises(ValueError, match="constant of a column that was constant"):
+        clf.predict([[0.0, 0.0, 1.0]])

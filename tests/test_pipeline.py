@@ -432,3 +432,14 @@ def test_score_checks_sample_weight():
     assert pipe.score(X, sample_weight=w) == pytest.approx(
         np.average(pipe.score_samples(X), weights=w)
     )
+
+
+def test_jacobian_follows_a_scaler_parameter_changed_after_fit():
+    # sklearn's scaler reads with_std when it transforms, so must the Jacobian
+    from sklearn.mixture import GaussianMixture
+
+    X = np.random.RandomState(0).normal(loc=3.0, scale=5.0, size=(50, 2))
+    pipe = make_generative_pipeline(StandardScaler(), GaussianMixture()).fit(X)
+    gm = pipe[-1]
+    pipe.set_params(standardscaler__with_std=False)
+    assert_allclose(pipe.score_samples(X), gm.score_samples(X - pipe[0].mean_))

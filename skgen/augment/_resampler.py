@@ -19,11 +19,11 @@ from skgen.augment._common import (
     concat_rows,
     draw,
     fit_method,
-    generator_tags,
     is_frame,
     refuse_sparse_and_nan,
     take_rows,
 )
+from skgen.base import choose_conditional
 
 
 class GenerativeResampler(BaseOverSampler):
@@ -214,22 +214,8 @@ class GenerativeResampler(BaseOverSampler):
             X, y = validate_data(self, X=X, y=y, reset=True, accept_sparse=False)
         return X, y, binarize_y
 
-    def _use_conditional(self):
-        tags = generator_tags(self.generator)
-        supports_y = tags is not None and tags.conditional
-        if self.conditional == "auto":
-            return supports_y
-        if self.conditional and not supports_y:
-            raise ValueError(
-                "conditional=True needs a generator that can be fitted with "
-                f"class labels; {type(self.generator).__name__} cannot (its "
-                "skgen tags say conditional=False, or it has none). Use "
-                "conditional=False to fit one generator per class."
-            )
-        return bool(self.conditional)
-
     def _fit_resample(self, X, y):
-        self.conditional_ = self._use_conditional()
+        self.conditional_ = choose_conditional(self.conditional, self.generator)
         seeds = Seeds(self.random_state)
         targets = {c: n for c, n in self.sampling_strategy_.items() if n > 0}
         self.generator_ = None

@@ -231,6 +231,15 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
             )
             self.class_log_prior_ = np.log(self.class_count_ / y.shape[0])
             groups = [np.flatnonzero(y_idx == k) for k in range(len(self.classes_))]
+            steps = np.bincount(y_idx, weights=lengths, minlength=len(self.classes_))
+            short = np.flatnonzero(steps < self.n_components)
+            if short.size:
+                k = short[0]
+                raise ValueError(
+                    f"n_components={self.n_components} states need at least as "
+                    "many time steps of data in every class; class "
+                    f"{self.classes_.tolist()[k]!r} has {int(steps[k])}."
+                )
         rng = check_random_state(self.random_state)
         previous = self._warm_start_models(len(groups))
         fits = [

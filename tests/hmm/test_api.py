@@ -204,3 +204,10 @@ def test_sample_request_too_large_fails_before_allocating(fitted, monkeypatch):
     with pytest.raises(ValueError, match=r"length=\.\.\.\)") as info:
         fitted.sample(2, length=10**5)
     assert "200000 steps" in str(info.value)
+
+
+def test_a_class_with_fewer_steps_than_states_is_named():
+    rng = np.random.RandomState(0)
+    X = [rng.normal(size=(30, 2)) for _ in range(4)] + [rng.normal(size=(2, 2))]
+    with pytest.raises(ValueError, match="in every class; class 1 has 2"):
+        GaussianHMM(3, random_state=0).fit(X, [0, 0, 0, 0, 1])
