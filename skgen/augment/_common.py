@@ -1,6 +1,5 @@
 """Helpers shared by the augmenting estimators: seeding, drawing, tables."""
 
-import inspect
 from numbers import Integral, Real
 
 import numpy as np
@@ -19,6 +18,7 @@ from sklearn.utils.validation import (
 
 from skgen.base import fit_atomically, get_generative_tags
 from skgen.utils._resources import check_allocation
+from skgen.utils._sampling import sample_from
 
 #: Representations a generator must have to augment 2-D tables.
 TABULAR_REPRESENTATIONS = ("tabular", "dataframe")
@@ -175,31 +175,16 @@ def seeded_clone(generator, seed):
     return generator
 
 
-def _accepts(method, name):
-    try:
-        parameters = inspect.signature(method).parameters
-    except (TypeError, ValueError):  # builtins without a signature
-        return False
-    return name in parameters or any(
-        p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()
-    )
-
-
 def draw(generator, n_samples, seed, like, *, y=None):
     """``n_samples`` rows of ``generator``, as :func:`as_rows_like` ``like``.
 
-    Calls ``generator.sample(n_samples, [y=y,] random_state=seed)``. A
-    tuple's first element is taken: conditional models return ``(X, y)``
-    and sklearn's ``GaussianMixture`` returns ``(X, component_labels)``.
-    ``random_state`` is passed only where ``sample`` takes it (sklearn's
-    ``GaussianMixture.sample`` uses the estimator's own).
+    Samples through :func:`skgen.utils._sampling.sample_from`, seeded by
+    ``seed``: ``generator.sample(n_samples, [y=y,] random_state=seed)``,
+    keeping ``X`` of a conditional model's ``(X, y)``; sklearn's
+    ``GaussianMixture`` (whose ``sample`` takes no ``random_state``) is
+    seeded by ``seed`` too, without changing it.
     """
-    kwargs = {} if y is None else {"y": y}
-    if _accepts(generator.sample, "random_state"):
-        kwargs["random_state"] = seed
-    out = generator.sample(n_samples, **kwargs)
-    if isinstance(out, tuple):
-        out = out[0]
+    out, _ = sample_from(generator, n_samples, random_state=seed, y=y)
     return as_rows_like(out, like, n_samples, f"{type(generator).__name__}.sample")
 
 

@@ -16,6 +16,7 @@ from skgen.metrics._fidelity import (
     precision_recall,
 )
 from skgen.metrics._mmd import mmd
+from skgen.utils._sampling import can_sample, sample_from
 
 #: name -> (function, how to get the scalar, greater_is_better of the scalar,
 #: default keyword arguments, default statistic).
@@ -109,7 +110,7 @@ class _GenerativeScorer:
 
     def _draw(self, estimator, X, y):
         """Sample like the held-out data: as many rows, the same labels."""
-        if not hasattr(estimator, "sample"):
+        if not can_sample(estimator):
             raise TypeError(
                 f"estimator has no sample(); got {type(estimator).__name__}. A "
                 "generative scorer scores the rows an estimator draws. For a "
@@ -119,13 +120,8 @@ class _GenerativeScorer:
             )
         n = self._n_samples if self._n_samples is not None else _num_samples(X)
         conditional = y is not None and hasattr(estimator, "classes_")
-        if conditional and n == _num_samples(y):
-            drawn = estimator.sample(n, y=np.asarray(y), random_state=self._seed())
-        else:
-            drawn = estimator.sample(n, random_state=self._seed())
-        if isinstance(drawn, tuple):
-            return drawn
-        return drawn, None
+        labels = np.asarray(y) if conditional and n == _num_samples(y) else None
+        return sample_from(estimator, n, random_state=self._seed(), y=labels)
 
     def _seed(self):
         rs = self._random_state
