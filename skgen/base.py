@@ -6,6 +6,7 @@ nats), ``score`` (the mean of ``score_samples``) and ``sample``.
 
 import contextlib
 import functools
+import inspect
 from dataclasses import dataclass
 from numbers import Integral
 from types import MethodType
@@ -16,9 +17,13 @@ from sklearn.base import DensityMixin
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
+from skgen.utils._representations import REGISTRY, get_representation
+from skgen.utils._random import categorical_draws
 from skgen.utils._resources import check_allocation
 
 __all__ = [
+    "KINDS",
+    "LIKELIHOOD_KINDS",
     "REPRESENTATIONS",
     "GenerativeClassifierMixin",
     "GenerativeMixin",
@@ -33,17 +38,26 @@ __all__ = [
     "restored_on_failure",
 ]
 
-#: The data representations of ``DESIGN.md`` §2.
-REPRESENTATIONS = (
-    "tabular",
-    "dataframe",
-    "token_sequences",
-    "continuous_sequences",
-    "count_sequences",
-    "text",
-)
+#: The data representations of ``DESIGN.md`` §2, as declared in the registry
+#: :mod:`skgen.utils._representations` (input tags, check data, samples).
+REPRESENTATIONS = tuple(REGISTRY)
 
+#: What ``score_samples`` is: an exact log-likelihood, a lower bound on it,
+#: or an estimate (a kernel density fitted on generated samples).
 LIKELIHOOD_KINDS = ("exact", "lower_bound", "estimate")
+
+#: What an estimator is (``DESIGN.md`` §1, "Kinds"): a *density* (an exact or
+#: bounded likelihood), a *sampler* (samples; its likelihood only an
+#: estimate) or a *translator* (``fit(X, domain)``, ``transform`` from one
+#: domain to the other).
+KINDS = ("density", "sampler", "translator")
+
+#: The kind a likelihood kind implies when a class does not say its own.
+_KIND_OF_LIKELIHOOD = {
+    "exact": "density",
+    "lower_bound": "density",
+    "estimate": "sampler",
+}
 
 
 @dataclass
@@ -64,11 +78,40 @@ class GenerativeTags:
     conditional : bool
         Whether ``fit`` accepts class labels ``y`` (then ``sample`` returns
         ``(X, y)`` and the estimator classifies by Bayes' rule).
+    kind : str or None, default=None
+        One of :data:`KINDS`. None derives it from ``likelihood_kind``:
+        ``"exact"`` and ``"lower_bound"`` give ``"density"``, ``"estimate"``
+        gives ``"sampler"``. A translator says ``kind="translator"`` (its
+        ``likelihood_kind`` may be None: it need not have one). A density
+        has an exact or bounded likelihood and a sampler an estimate, so
+        other pairs are refused.
     """
 
     representation: str = "tabular"
-    likelihood_kind: str = "exact"
+    likelihood_kind: str | None = "exact"
     conditional: bool = False
+    kind: str | None = None
+
+    def __post_init__(self):
+        get_representation(self.representation)  # a registered name
+        if self.kind is not None and self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {list(KINDS)}; got {self.kind!r}.")
+        allowed = LIKELIHOOD_KINDS + ((None,) if self.kind == "translator" else ())
+        if self.likelihood_kind not in allowed:
+            raise ValueError(
+                f"likelihood_kind must be one of {list(allowed)}"
+                f"{' for a ' + self.kind if self.kind else ''}; "
+                f"got {self.likelihood_kind!r}."
+            )
+        implied = _KIND_OF_LIKELIHOOD.get(self.likelihood_kind)
+        if self.kind is None:
+            self.kind = implied
+        elif self.kind != "translator" and self.kind != implied:
+            raise ValueError(
+                f"kind={self.kind!r} contradicts likelihood_kind="
+                f"{self.likelihood_kind!r}: a density has an exact or "
+                "lower-bound likelihood and a sampler an estimate."
+            )
 
 
 def get_generative_tags(estimator):
@@ -266,14 +309,49 @@ class GenerativeMixin(DensityMixin):
       never a sum, so it does not depend on the size of a fold.
     - ``likelihood_kind`` says what ``score_samples`` is: ``"exact"``,
       ``"lower_bound"`` or ``"estimate"``.
-    - :meth:`_check_sample_params` validates ``n_samples`` and
-      ``random_state`` the same way for every ``sample``.
+    - :meth:`sample` is a template: it validates ``n_samples`` (an int
+      >= 1 whose output fits in memory, see :meth:`_bytes_per_sample`),
+      ``random_state`` and ``y`` (refused with one message by a model fitted
+      without labels), draws the classes from the training frequencies
+      when a model fitted with labels is given no ``y``, calls
+      :meth:`_sample_class` once per class and puts the samples back in the
+      requested order. It returns ``(X, y)`` for a model fitted with labels
+      and ``X`` otherwise.
 
-    Subclasses set ``_representation`` (see :data:`REPRESENTATIONS`).
+    The sampling hooks, for a family or for a user's own estimator:
+
+    - ``_sample_class(n_samples, class_index, rng, **options)`` (required):
+      ``n_samples`` new samples of one class (``class_index`` into
+      ``classes_``; None for a model fitted without labels), drawn with
+      ``rng``, a ``numpy.random.RandomState``. It returns a list of
+      sequences, an array, a DataFrame, or a tuple of such outputs (an
+      HMM's sequences and their state paths), each reassembled.
+    - ``_prepare_sample(n_samples, rng, **options)`` (optional): validates
+      the family's own sampling options after the shared checks and before
+      any class is drawn, makes the draws the whole request shares (lengths,
+      a torch seed), and returns the options given to every
+      ``_sample_class`` call. The default refuses options that
+      ``_sample_class`` does not take and returns the others unchanged.
+    - ``_per_sample_options`` (optional class attribute): names of options
+      returned by ``_prepare_sample`` that hold one value per requested
+      sample (an array of lengths); each class's call gets its own samples'.
+    - ``_bytes_per_sample()`` (optional): the memory one sample needs, so an
+      impossible request fails before any work.
+
+    A family with keyword-only options of its own (a Markov chain's
+    ``max_length``, an HMM's ``length``) writes ``sample`` with its own
+    signature and docstring and delegates to the template:
+    ``return self._sample(n_samples, y=y, random_state=random_state,
+    max_length=max_length)``.
+
+    Subclasses set ``_representation`` (see :data:`REPRESENTATIONS`) and,
+    to override the kind ``likelihood_kind`` implies, ``_kind`` (see
+    :data:`KINDS`).
     """
 
     likelihood_kind = "exact"
     _representation = "tabular"
+    _kind = None
 
     def score(self, X, y=None):
         """Mean log-likelihood of the samples in `X`, in nats.
@@ -321,26 +399,137 @@ class GenerativeMixin(DensityMixin):
         """
         return 16 * getattr(self, "n_features_in_", 1)
 
+    _per_sample_options = ()
+
+    @property
+    def _fitted_with_y(self):
+        return isinstance(self, GenerativeClassifierMixin) and hasattr(
+            self, "classes_"
+        )
+
+    def _check_no_labels(self, y):
+        """Reject ``y`` given to a model fitted without labels (one message)."""
+        if y is not None and not self._fitted_with_y:
+            raise ValueError(
+                f"y was given, but this {type(self).__name__} was fitted "
+                "without y; fit it with class labels to condition on them."
+            )
+
+    def sample(self, n_samples=1, *, y=None, random_state=None, **options):
+        """Generate new samples from the fitted model.
+
+        Parameters
+        ----------
+        n_samples : int, default=1
+            Number of samples.
+        y : label or array-like of shape (n_samples,), default=None
+            Models fitted with ``y`` only: the class of each sample; drawn
+            from the training class frequencies when None.
+        random_state : int, RandomState instance or None, default=None
+            An int gives the same samples on every call; None fresh ones.
+        **options : dict
+            The family's own keyword-only sampling options.
+
+        Returns
+        -------
+        X : samples in the representation ``fit`` accepted
+        y : ndarray of shape (n_samples,)
+            Only for models fitted with ``y``, returned as ``(X, y)``.
+        """
+        return self._sample(n_samples, y=y, random_state=random_state, **options)
+
+    def _sample(self, n_samples, *, y=None, random_state=None, **options):
+        """The sampling template (see the class docstring)."""
+        n_samples, rng = self._check_sample_params(n_samples, random_state)
+        self._check_no_labels(y)
+        options = self._prepare_sample(n_samples, rng, **options)
+        if not self._fitted_with_y:
+            return self._sample_class(n_samples, None, rng, **options)
+        labels = self._sample_labels(n_samples, y, rng)
+        per_sample = set(self._per_sample_options)
+        groups, parts = [], []
+        for k in np.unique(labels):
+            members = np.flatnonzero(labels == k)
+            class_options = {
+                name: np.asarray(value)[members]
+                if name in per_sample and value is not None
+                else value
+                for name, value in options.items()
+            }
+            groups.append(members)
+            parts.append(
+                self._sample_class(members.shape[0], int(k), rng, **class_options)
+            )
+        X, y_out = _reassemble(parts, groups), self.classes_[labels]
+        return (*X, y_out) if isinstance(X, tuple) else (X, y_out)
+
+    def _prepare_sample(self, n_samples, rng, **options):
+        """Validate the family's sampling options; return those of every class.
+
+        The default refuses options that :meth:`_sample_class` does not take
+        and returns the others unchanged.
+        """
+        params = inspect.signature(self._sample_class).parameters
+        if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
+            unknown = sorted(set(options) - set(params))
+            if unknown:
+                raise TypeError(
+                    f"{type(self).__name__}.sample() got unexpected keyword "
+                    f"argument(s) {unknown}; it takes "
+                    f"{sorted(set(params) - {'n_samples', 'class_index', 'rng'})}."
+                )
+        return options
+
+    def _sample_class(self, n_samples, class_index, rng, **options):
+        """``n_samples`` new samples of one class (see the class docstring)."""
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement _sample_class(n_samples, "
+            "class_index, rng) to use GenerativeMixin's sample template, or "
+            "override sample."
+        )
+
     def __skgen_tags__(self):
         return GenerativeTags(
             representation=self._representation,
             likelihood_kind=self.likelihood_kind,
             conditional=isinstance(self, GenerativeClassifierMixin),
+            kind=self._kind,
         )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.requires_fit = True
-        if self._representation != "tabular":
-            # Sequences, strings and DataFrames are not 2-D float arrays.
-            tags.input_tags.two_d_array = False
-        if self._representation in ("token_sequences", "count_sequences"):
-            tags.input_tags.categorical = True
-        if self._representation in ("continuous_sequences", "count_sequences"):
-            tags.input_tags.three_d_array = True  # equal-length sequences
-        if self._representation == "text":
-            tags.input_tags.string = True
+        # the input tags the representation's registry entry declares
+        get_representation(self._representation).set_input_tags(tags.input_tags)
         return tags
+
+
+def _reassemble(parts, groups):
+    """Samples drawn class by class, put back in the requested order.
+
+    ``parts[j]`` holds the samples of the requested positions ``groups[j]``:
+    a list of sequences, an array (along its first axis), a DataFrame, or a
+    tuple of such outputs (each reassembled).
+    """
+    if isinstance(parts[0], tuple):
+        return tuple(
+            _reassemble([part[i] for part in parts], groups)
+            for i in range(len(parts[0]))
+        )
+    if len(parts) == 1:  # one class: the request's order already
+        return parts[0]
+    order = np.concatenate(groups)
+    inverse = np.empty_like(order)
+    inverse[order] = np.arange(order.shape[0])
+    if isinstance(parts[0], list):
+        flat = [s for part in parts for s in part]
+        return [flat[i] for i in inverse]
+    if hasattr(parts[0], "iloc"):  # a DataFrame: dtypes kept by concat
+        import pandas as pd
+
+        joined = pd.concat(parts, ignore_index=True)
+        return joined.take(inverse).reset_index(drop=True)
+    return np.concatenate(parts)[inverse]
 
 
 def _check_no_missing_labels(y):
@@ -388,13 +577,43 @@ class GenerativeClassifierMixin:
             )
         return True
 
-    def _check_no_labels(self, y):
-        """Reject ``y`` given to a model fitted without labels."""
-        if y is not None and not self._fitted_with_y:
-            raise ValueError(
-                f"y was given, but this {type(self).__name__} was fitted "
-                "without y; fit it with class labels to condition on them."
-            )
+    _check_no_labels = GenerativeMixin._check_no_labels
+
+    #: The fitted class attributes, set from ``y`` and cleared without it.
+    _CLASS_ATTRIBUTES = ("classes_", "class_count_", "class_log_prior_")
+
+    def _fit_class_labels(self, y, n_samples):
+        """The label side of ``fit``, the same for every family.
+
+        Clears the class attributes of an earlier fit; with ``y``, validates
+        the labels (:meth:`_check_fit_labels`) and sets ``classes_`` (sorted),
+        ``class_count_`` and ``class_log_prior_``.
+
+        Returns
+        -------
+        y_index : ndarray of shape (n_samples,) or None
+            The class index of each training sample; None without ``y``.
+        """
+        for attr in self._CLASS_ATTRIBUTES:
+            self.__dict__.pop(attr, None)
+        if y is None:
+            return None
+        y = self._check_fit_labels(y, n_samples)
+        classes, y_index, counts = np.unique(
+            y, return_inverse=True, return_counts=True
+        )
+        self._set_class_counts(classes, counts)
+        return y_index.ravel()
+
+    def _set_class_counts(self, classes, counts):
+        """Set ``classes_``, ``class_count_`` and ``class_log_prior_``.
+
+        ``counts`` are the training samples of each class (all of them, for
+        a ``partial_fit`` that adds to earlier counts).
+        """
+        self.classes_, self.class_count_ = classes, counts
+        with np.errstate(divide="ignore"):
+            self.class_log_prior_ = np.log(counts / counts.sum())
 
     def _joint_log_likelihood(self, X, **kwargs):
         return self._class_log_likelihood(X, **kwargs) + self.class_log_prior_
@@ -522,7 +741,6 @@ class GenerativeClassifierMixin:
         label or an array of ``n_samples`` labels is taken as given.
         """
         if y is None:
-            return rng.choice(
-                len(self.classes_), size=n_samples, p=np.exp(self.class_log_prior_)
-            )
+            prior = np.cumsum(np.exp(self.class_log_prior_))
+            return categorical_draws(prior, rng, size=n_samples)
         return self._encode_labels(y, n_samples)

@@ -355,6 +355,7 @@ class GenerativePipeline(Pipeline):
             representation=representation,
             likelihood_kind=final_tags.likelihood_kind,
             conditional=final_tags.conditional,
+            kind=final_tags.kind,
         )
 
     def __sklearn_tags__(self):

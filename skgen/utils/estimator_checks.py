@@ -18,6 +18,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
 
 from skgen.base import get_generative_tags
+from skgen.utils._representations import get_representation, make_check_data
 
 __all__ = [
     "check_generative_estimator",
@@ -25,126 +26,16 @@ __all__ = [
     "parametrize_with_checks",
 ]
 
-_WORDS = (
-    "the cat sat on the mat and the dog ran to the park while a bird sang "
-    "in the tall green tree by the river where the old man fished all day"
-).split()
-
-
-def make_check_data(representation, *, n_samples=30, random_state=0):
-    """Small data in a representation, for the checks.
-
-    Parameters
-    ----------
-    representation : str
-        One of :data:`skgen.base.REPRESENTATIONS`.
-    n_samples : int, default=30
-        Number of samples (rows, sequences or documents).
-    random_state : int, default=0
-        Seed of a local generator.
-
-    Returns
-    -------
-    X : data in that representation
-    y : ndarray of shape (n_samples,)
-        Two classes, for conditional models; ``X`` depends on the class.
-    """
-    rng = np.random.RandomState(random_state)
-    y = np.arange(n_samples) % 2
-    if representation == "token_sequences":
-        lengths = rng.randint(3, 15, size=n_samples)
-        X = [
-            (rng.randint(0, 4, size=n) + 2 * c) for n, c in zip(lengths, y, strict=True)
-        ]
-    elif representation == "text":
-        X = [
-            " ".join(rng.choice(_WORDS[c * 10 : c * 10 + 20], size=rng.randint(3, 9)))
-            for c in y
-        ]
-    elif representation == "continuous_sequences":
-        lengths = rng.randint(4, 12, size=n_samples)
-        X = [rng.normal(size=(n, 2)) + 3 * c for n, c in zip(lengths, y, strict=True)]
-    elif representation == "count_sequences":
-        lengths = rng.randint(4, 12, size=n_samples)
-        X = [
-            rng.poisson(2 + 6 * c, size=(n, 2)) for n, c in zip(lengths, y, strict=True)
-        ]
-    elif representation == "tabular":
-        X = rng.normal(size=(n_samples, 3)) + 3 * y[:, None]
-    elif representation == "dataframe":
-        import pandas as pd
-
-        X = pd.DataFrame(
-            {
-                "num": rng.normal(size=n_samples) + 3 * y,
-                "cat": pd.Categorical(np.where(y == 1, "a", "b")),
-                "flag": rng.rand(n_samples) < 0.5,
-            }
-        )
-    else:
-        raise ValueError(f"Unknown representation {representation!r}.")
-    return X, y
-
-
-# Bad only against a fitted model: any width is fine for a first fit.
-_SCORE_ONLY = {"wrong width", "missing column"}
-
 
 def _bad_inputs(representation, X):
     """(description, bad X) pairs that fit and score must reject."""
-    if representation == "token_sequences":
-        return [
-            ("empty", []),
-            ("floats", [np.array([0.5, 1.5, 2.0])]),
-            ("NaN", [np.array([0.0, np.nan])]),
-            ("negative ids", [np.array([1, -3, 2])]),
-            ("3-D array", np.zeros((2, 3, 4), dtype=int)),
-            ("a string", "abc"),
-            ("mixed types", [[1, "a", 2]]),
-        ]
-    if representation == "text":
-        return [
-            ("empty", []),
-            ("a string", "just one string"),
-            ("numbers", [1, 2, 3]),
-            ("None", ["fine", None]),
-            ("NaN", ["fine", float("nan")]),
-        ]
-    if representation == "count_sequences":
-        return [
-            ("empty", []),
-            ("negative counts", [-X[0] - 1]),
-            ("fractional counts", [X[0] + 0.5]),
-            ("wrong width", [np.ones((4, X[0].shape[1] + 1), dtype=int)]),
-            ("a string", "abc"),
-        ]
-    if representation == "continuous_sequences":
-        nan = [s.astype(float) for s in X[:3]]
-        nan[0][0, 0] = np.nan
-        return [
-            ("empty", []),
-            ("NaN", nan),
-            ("wrong width", [np.ones((4, X[0].shape[1] + 1))]),
-            ("strings", [np.array([["a", "b"], ["c", "d"]])]),
-        ]
-    if representation == "tabular":
-        nan = np.array(X[:5], dtype=float)
-        nan[0, 0] = np.nan
-        return [
-            ("empty", np.zeros((0, X.shape[1]))),
-            ("NaN", nan),
-            ("wrong width", np.ones((4, X.shape[1] + 1))),
-            ("strings", np.full((4, X.shape[1]), "a")),
-        ]
-    if representation == "dataframe":
-        nan = X.head(5).copy()
-        nan.iloc[0, 0] = np.nan
-        return [
-            ("empty", X.head(0)),
-            ("NaN", nan),
-            ("missing column", X.drop(columns=X.columns[0]).head(5)),
-        ]
-    raise ValueError(f"Unknown representation {representation!r}.")
+    return get_representation(representation).bad_inputs(X)
+
+
+def _score_only(representation):
+    """Bad inputs that are bad only against a fitted model (any width is
+    fine for a first fit)."""
+    return get_representation(representation).score_only
 
 
 def _n_of(X):
@@ -255,22 +146,7 @@ def check_sample_representation(estimator, X, y, conditional, representation):
         Xc, yc = est.sample(4, y=y[0], random_state=0)
         assert _n_of(Xc) == 4 and np.all(yc == y[0])
     assert _n_of(Xs) == n, f"sample({n}) returned {_n_of(Xs)} samples"
-    if representation == "token_sequences":
-        assert isinstance(Xs, list)
-        assert all(s.ndim == 1 and s.dtype.kind in "iu" for s in Xs)
-    elif representation == "text":
-        assert isinstance(Xs, list) and all(isinstance(s, str) for s in Xs)
-    elif representation in ("continuous_sequences", "count_sequences"):
-        assert isinstance(Xs, list)
-        assert all(s.ndim == 2 and s.shape[1] == X[0].shape[1] for s in Xs)
-        if representation == "count_sequences":
-            assert all(s.dtype.kind in "iu" and s.min() >= 0 for s in Xs)
-    elif representation == "tabular":
-        assert isinstance(Xs, np.ndarray) and Xs.shape == (n, X.shape[1])
-        assert Xs.dtype.kind == "f"
-    elif representation == "dataframe":
-        assert list(Xs.columns) == list(X.columns)
-        assert (Xs.dtypes == X.dtypes).all(), "sample must keep the dtypes"
+    get_representation(representation).check_samples(Xs, X, n)
     # samples are data the model can score
     assert np.all(np.isfinite(est.score_samples(Xs))) or (
         est.likelihood_kind == "estimate"
@@ -446,8 +322,9 @@ def check_model_selection(estimator, X, y, conditional, representation):
 
 def check_bad_input(estimator, X, y, conditional, representation):
     """Bad input gets a ValueError or TypeError and loses nothing."""
+    score_only = _score_only(representation)
     for what, bad in _bad_inputs(representation, X):
-        if what in _SCORE_ONLY:
+        if what in score_only:
             continue
         est = clone(estimator)
         try:
@@ -465,7 +342,7 @@ def check_bad_input(estimator, X, y, conditional, representation):
             pass
         else:
             raise AssertionError(f"score_samples accepted bad input: {what}")
-        if what in _SCORE_ONLY:
+        if what in score_only:
             continue
         try:  # a failed refit must leave the fitted model as it was
             est.fit(bad)
@@ -493,11 +370,9 @@ def _representations(estimator):
     """The representations to check: the estimator's own, and DataFrames too
     for a tabular model whose sklearn tags say it takes categorical input."""
     representation = get_generative_tags(estimator).representation
-    if (
-        representation == "tabular"
-        and estimator.__sklearn_tags__().input_tags.categorical
-    ):
-        return [representation, "dataframe"]
+    variant = get_representation(representation).categorical_variant
+    if variant is not None and estimator.__sklearn_tags__().input_tags.categorical:
+        return [representation, variant]
     return [representation]
 
 

@@ -6,9 +6,19 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from skgen.base import GenerativeMixin
+from skgen.base import (
+    REPRESENTATIONS,
+    GenerativeMixin,
+    GenerativeTags,
+    get_generative_tags,
+)
 from skgen.markov import MarkovChain
-from skgen.utils.estimator_checks import check_generative_estimator
+from skgen.utils._representations import (
+    REGISTRY,
+    get_representation,
+    register_representation,
+)
+from skgen.utils.estimator_checks import check_generative_estimator, make_check_data
 
 
 class _Gaussian(GenerativeMixin, BaseEstimator):
@@ -99,3 +109,97 @@ def test_broken_estimators_fail(estimator, match):
 
 def test_sequence_model_passes_with_and_without_labels():
     check_generative_estimator(MarkovChain(order=1))
+
+
+# -- kinds and representations in the tags ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("likelihood_kind", "kind"),
+    [("exact", "density"), ("lower_bound", "density"), ("estimate", "sampler")],
+)
+def test_kind_follows_the_likelihood_kind(likelihood_kind, kind):
+    assert GenerativeTags(likelihood_kind=likelihood_kind).kind == kind
+
+
+def test_kind_of_skgen_estimators():
+    assert get_generative_tags(MarkovChain()).kind == "density"
+    assert get_generative_tags(_Gaussian()).kind == "density"
+    translator = GenerativeTags(likelihood_kind=None, kind="translator")
+    assert translator.kind == "translator"
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        (
+            {"kind": "gan"},
+            r"kind must be one of \['density', 'sampler', 'translator'\]; "
+            "got 'gan'",
+        ),
+        ({"likelihood_kind": "bound"}, "likelihood_kind must be one of .*got 'bound'"),
+        ({"likelihood_kind": None}, "likelihood_kind must be one of .*got None"),
+        (
+            {"likelihood_kind": "estimate", "kind": "density"},
+            "kind='density' contradicts likelihood_kind='estimate'",
+        ),
+        (
+            {"likelihood_kind": "exact", "kind": "sampler"},
+            "kind='sampler' contradicts likelihood_kind='exact'",
+        ),
+        ({"representation": "images2d"}, "representation must be one of .*'images2d'"),
+    ],
+)
+def test_inconsistent_tags_are_refused(params, match):
+    with pytest.raises(ValueError, match=match):
+        GenerativeTags(**params)
+
+
+def test_a_class_overrides_its_kind():
+    class _Translator(_Gaussian):
+        _kind = "translator"
+
+    assert get_generative_tags(_Translator()).kind == "translator"
+
+    class _Contradiction(_Gaussian):
+        _kind = "sampler"
+
+    with pytest.raises(ValueError, match="contradicts likelihood_kind='exact'"):
+        get_generative_tags(_Contradiction())
+
+
+def test_representations_are_declared_once():
+    assert REPRESENTATIONS == tuple(REGISTRY)
+    for name in REPRESENTATIONS:
+        rep = get_representation(name)
+        X, y = make_check_data(name)
+        assert len(y) == 30
+        assert rep.bad_inputs(X), name
+        assert rep.score_only <= {what for what, _ in rep.bad_inputs(X)}
+
+
+@pytest.mark.parametrize("name", REPRESENTATIONS)
+def test_sklearn_input_tags_come_from_the_registry(name):
+    class _Model(_Gaussian):
+        _representation = name
+
+    it = _Model().__sklearn_tags__().input_tags
+    declared = get_representation(name).input_tags
+    assert it.two_d_array is declared.get("two_d_array", True)
+    for tag in ("categorical", "three_d_array", "string"):
+        assert getattr(it, tag) is declared.get(tag, False)
+    # sequences, strings and frames all say what they take instead
+    assert (
+        it.two_d_array
+        or it.string
+        or it.categorical
+        or it.three_d_array
+        or (name == "dataframe")
+    )
+
+
+def test_unknown_representation_is_named():
+    with pytest.raises(ValueError, match="Unknown representation 'images2d'"):
+        make_check_data("images2d")
+    with pytest.raises(ValueError, match="already registered"):
+        register_representation(REGISTRY["tabular"])
