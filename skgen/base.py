@@ -17,8 +17,8 @@ from sklearn.base import DensityMixin
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from skgen.utils._representations import REGISTRY, get_representation
 from skgen.utils._random import categorical_draws
+from skgen.utils._representations import REGISTRY, get_representation
 from skgen.utils._resources import check_allocation
 
 __all__ = [
@@ -403,9 +403,7 @@ class GenerativeMixin(DensityMixin):
 
     @property
     def _fitted_with_y(self):
-        return isinstance(self, GenerativeClassifierMixin) and hasattr(
-            self, "classes_"
-        )
+        return isinstance(self, GenerativeClassifierMixin) and hasattr(self, "classes_")
 
     def _check_no_labels(self, y):
         """Reject ``y`` given to a model fitted without labels (one message)."""
@@ -599,9 +597,7 @@ class GenerativeClassifierMixin:
         if y is None:
             return None
         y = self._check_fit_labels(y, n_samples)
-        classes, y_index, counts = np.unique(
-            y, return_inverse=True, return_counts=True
-        )
+        classes, y_index, counts = np.unique(y, return_inverse=True, return_counts=True)
         self._set_class_counts(classes, counts)
         return y_index.ravel()
 

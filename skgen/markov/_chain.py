@@ -200,8 +200,8 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         self : MarkovChain
             The fitted chain.
         """
-        for attr in ("classes_", "class_count_", "class_log_prior_", "order_"):
-            self.__dict__.pop(attr, None)
+        self._fit_class_labels(None, 0)  # no stale classes: _accumulate adds them
+        self.__dict__.pop("order_", None)
         self.ngrams_, self.ngram_counts_ = [], []
         self.vocabulary_ = np.zeros(0, dtype=np.int64)
         return self._accumulate(X, y)
@@ -281,6 +281,7 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
     def _update_classes(self, y, n_sequences):
         y = self._check_fit_labels(y, n_sequences, getattr(self, "classes_", None))
         new_classes, y_idx = np.unique(y, return_inverse=True)
+        y_idx = y_idx.ravel()
         if not hasattr(self, "classes_"):
             self.classes_ = new_classes[:0]
             self.class_count_ = np.zeros(0, dtype=np.int64)
@@ -296,9 +297,7 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         self.ngrams_, self.ngram_counts_ = rows, counts
         new_pos = np.searchsorted(classes, new_classes)
         class_count[new_pos] += np.bincount(y_idx, minlength=len(new_classes))
-        self.classes_, self.class_count_ = classes, class_count
-        with np.errstate(divide="ignore"):
-            self.class_log_prior_ = np.log(class_count / class_count.sum())
+        self._set_class_counts(classes, class_count)
         return [
             (new_pos[i], np.flatnonzero(y_idx == i)) for i in range(len(new_classes))
         ]
@@ -483,24 +482,20 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         y : ndarray of shape (n_samples,)
             Only for models fitted with ``y``: the class labels.
         """
-        n_samples, rng = self._check_sample_params(n_samples, random_state)
+        return self._sample(
+            n_samples, y=y, random_state=random_state, max_length=max_length
+        )
+
+    def _prepare_sample(self, n_samples, rng, *, max_length):
         if isinstance(max_length, bool) or not isinstance(max_length, Integral):
             raise TypeError(f"max_length must be an int >= 0; got {max_length!r}.")
         if max_length < 0:
             raise ValueError(f"max_length must be >= 0; got {max_length}.")
-        if not self._fitted_with_y:
-            self._check_no_labels(y)
-            return self._sample_table(self._tables[0], n_samples, max_length, rng)
-        labels = self._sample_labels(n_samples, y, rng)
-        X = [None] * n_samples
-        for k in np.unique(labels):
-            members = np.flatnonzero(labels == k)
-            seqs = self._sample_table(
-                self._tables[k], members.shape[0], max_length, rng
-            )
-            for i, s in zip(members, seqs, strict=True):
-                X[i] = s
-        return X, self.classes_[labels]
+        return {"max_length": max_length}
+
+    def _sample_class(self, n_samples, class_index, rng, *, max_length):
+        tables = self._tables[0 if class_index is None else class_index]
+        return self._sample_table(tables, n_samples, max_length, rng)
 
     def _bytes_per_sample(self):
         """Bytes one sampled sequence needs while ``sample`` builds it.
