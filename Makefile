@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# The CPU build of torch first: a bare `torch` requirement would pull CUDA.
 	$(BIN)/python -m pip install --quiet torch==2.13.0
+	# dev includes the all extra: every engine (neural: torch, skorch; hmm).
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 

@@ -8,16 +8,101 @@ __all__ = ["EXPECTED_FAILED_CHECKS", "construct_instances"]
 EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {}
 
 
-def construct_instances(cls):
-    """Yield small, fast instances of an estimator class for testing.
+def _tiny_vae():
+    from skgen.neural import VAE
 
-    Classes with required constructor arguments (pipelines) get instances
-    built here; every other class its default instance and, where a
-    parameter changes the code path, variants.
-    """
-    from sklearn.linear_model import LogisticRegression, Ridge
+    return VAE(hidden_layer_sizes=(8,), max_epochs=2, random_state=0)
+
+
+def _generative_pipeline(cls):
+    from skgen.markov import MarkovChain
+    from skgen.pipeline import make_generative_pipeline
+    from skgen.text import CharTokenizer, WordTokenizer
+
+    return [
+        make_generative_pipeline(CharTokenizer(), MarkovChain(order=3)),
+        make_generative_pipeline(
+            WordTokenizer(), MarkovChain(order=1, smoothing="additive")
+        ),
+    ]
+
+
+def _markov_chain(cls):
+    return [
+        cls(),
+        cls(order=1, smoothing="additive", alpha=0.5),
+        cls(order=0, discount=0.8),
+    ]
+
+
+def _hmm(cls):
+    return [cls(n_components=2, max_iter=10, random_state=0)]
+
+
+def _gmmhmm(cls):
+    return [
+        cls(n_components=2, n_mix=2, max_iter=10, random_state=0),
+        cls(n_components=2, covariance_type="full", max_iter=5, random_state=0),
+    ]
+
+
+def _vae(cls):
+    return [
+        cls(hidden_layer_sizes=(8,), max_epochs=3, random_state=0),
+        cls(
+            latent_dim=1,
+            hidden_layer_sizes=(),
+            max_epochs=2,
+            n_importance_samples=4,
+            early_stopping=True,
+            validation_fraction=0.2,
+            random_state=0,
+        ),
+    ]
+
+
+def _generative_resampler(cls):
+    return [
+        cls(_tiny_vae(), random_state=0),
+        cls(_tiny_vae(), conditional=False, random_state=0),
+    ]
+
+
+def _augmented_classifier(cls):
+    from sklearn.linear_model import LogisticRegression
+
+    return [
+        cls(LogisticRegression(), _tiny_vae(), random_state=0),
+        cls(
+            LogisticRegression(),
+            _tiny_vae(),
+            n_synthetic=0.5,
+            conditional=False,
+            random_state=0,
+        ),
+    ]
+
+
+def _augmented_regressor(cls):
+    from sklearn.linear_model import Ridge
+
+    return [cls(Ridge(), _tiny_vae(), random_state=0)]
+
+
+def _generative_meta(cls):
+    # exact and fast: sklearn's checks fit them many times (skgen generators
+    # inside them are tested in tests/test_meta.py)
     from sklearn.mixture import GaussianMixture
 
+    return [cls(GaussianMixture(random_state=0))]
+
+
+def _instance_table():
+    """Class -> builder: a function of the class returning its test instances.
+
+    Built on first use so that importing this module imports no estimator
+    package (and no engine).
+    """
     from skgen import GenerativeClassifier, GenerativeOutlierDetector
     from skgen.augment import (
         AugmentedClassifier,
@@ -27,58 +112,44 @@ def construct_instances(cls):
     from skgen.hmm import GMMHMM, CategoricalHMM, GaussianHMM, PoissonHMM
     from skgen.markov import MarkovChain
     from skgen.neural import VAE
-    from skgen.pipeline import GenerativePipeline, make_generative_pipeline
-    from skgen.text import CharTokenizer, WordTokenizer
+    from skgen.pipeline import GenerativePipeline
 
-    if cls is GenerativePipeline:
-        yield make_generative_pipeline(CharTokenizer(), MarkovChain(order=3))
-        yield make_generative_pipeline(
-            WordTokenizer(), MarkovChain(order=1, smoothing="additive")
-        )
-    elif cls is MarkovChain:
-        yield MarkovChain()
-        yield MarkovChain(order=1, smoothing="additive", alpha=0.5)
-        yield MarkovChain(order=0, discount=0.8)
-    elif cls in (GaussianHMM, PoissonHMM, CategoricalHMM):
-        yield cls(n_components=2, max_iter=10, random_state=0)
-    elif cls is GMMHMM:
-        yield cls(n_components=2, n_mix=2, max_iter=10, random_state=0)
-        yield cls(n_components=2, covariance_type="full", max_iter=5, random_state=0)
-    elif cls is VAE:
-        yield VAE(hidden_layer_sizes=(8,), max_epochs=3, random_state=0)
-        yield VAE(
-            latent_dim=1,
-            hidden_layer_sizes=(),
-            max_epochs=2,
-            n_importance_samples=4,
-            early_stopping=True,
-            validation_fraction=0.2,
-            random_state=0,
-        )
-    elif cls is GenerativeResampler:
-        yield GenerativeResampler(_tiny_vae(), random_state=0)
-        yield GenerativeResampler(_tiny_vae(), conditional=False, random_state=0)
-    elif cls is AugmentedClassifier:
-        yield AugmentedClassifier(LogisticRegression(), _tiny_vae(), random_state=0)
-        yield AugmentedClassifier(
-            LogisticRegression(),
-            _tiny_vae(),
-            n_synthetic=0.5,
-            conditional=False,
-            random_state=0,
-        )
-    elif cls in (GenerativeClassifier, GenerativeOutlierDetector):
-        # exact and fast: sklearn's checks fit them many times (skgen
-        # generators inside them are tested in tests/test_meta.py)
-        yield cls(GaussianMixture(random_state=0))
-    elif cls is AugmentedRegressor:
-        yield AugmentedRegressor(Ridge(), _tiny_vae(), random_state=0)
-    else:
+    return {
+        GenerativePipeline: _generative_pipeline,
+        MarkovChain: _markov_chain,
+        GaussianHMM: _hmm,
+        PoissonHMM: _hmm,
+        CategoricalHMM: _hmm,
+        GMMHMM: _gmmhmm,
+        VAE: _vae,
+        GenerativeResampler: _generative_resampler,
+        AugmentedClassifier: _augmented_classifier,
+        AugmentedRegressor: _augmented_regressor,
+        GenerativeClassifier: _generative_meta,
+        GenerativeOutlierDetector: _generative_meta,
+    }
+
+
+def construct_instances(cls):
+    """Yield small, fast instances of an estimator class for testing.
+
+    Classes with required constructor arguments (pipelines, meta-estimators)
+    and classes where a parameter changes the code path get their instances
+    from a table of builders; every other class its default instance.
+
+    Parameters
+    ----------
+    cls : type
+        A skgen estimator class (from discovery).
+
+    Yields
+    ------
+    estimator : estimator instance
+        A fresh, unfitted instance of ``cls``.
+    """
+    build = _instance_table().get(cls)
+    if build is None:
         assert issubclass(cls, BaseEstimator)
         yield cls()
-
-
-def _tiny_vae():
-    from skgen.neural import VAE
-
-    return VAE(hidden_layer_sizes=(8,), max_epochs=2, random_state=0)
+        return
+    yield from build(cls)
