@@ -21,6 +21,7 @@ from threadpoolctl import threadpool_limits
 
 from skgen.base import GenerativeClassifierMixin, GenerativeMixin, fit_atomically
 from skgen.hmm._forward_backward import SequenceBatch
+from skgen.utils._random import categorical_draws, draw_seed
 from skgen.utils._resources import check_allocation
 from skgen.utils._validation import frames_of
 from skgen.utils._warnings import warn
@@ -220,16 +221,11 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
                 f"n_components={self.n_components} states need at least as many "
                 f"time steps of data; got {frames.shape[0]}."
             )
-        for attr in ("classes_", "class_count_", "class_log_prior_", "model_"):
-            self.__dict__.pop(attr, None)
+        self.__dict__.pop("model_", None)
+        y_idx = self._fit_class_labels(y, lengths.shape[0])
         if y is None:
             groups = [np.arange(lengths.shape[0])]
         else:
-            y = self._check_fit_labels(y, lengths.shape[0])
-            self.classes_, y_idx, self.class_count_ = np.unique(
-                y, return_inverse=True, return_counts=True
-            )
-            self.class_log_prior_ = np.log(self.class_count_ / y.shape[0])
             groups = [np.flatnonzero(y_idx == k) for k in range(len(self.classes_))]
             steps = np.bincount(y_idx, weights=lengths, minlength=len(self.classes_))
             short = np.flatnonzero(steps < self.n_components)
@@ -276,7 +272,7 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
             # hmmlearn's own fit with that random_state.
             seeds = [self.random_state]
         else:
-            seeds = rng.randint(np.iinfo(np.int32).max, size=self.n_init)
+            seeds = draw_seed(rng, size=self.n_init)
         best = None
         for seed in seeds:
             result = self._fit_one(frames, lengths, seed, previous)
@@ -646,15 +642,10 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         n = lengths.shape[0]
         t_max = int(lengths.max())
         states = np.empty((n, t_max), dtype=np.int64)
-        cum_start = np.cumsum(model.startprob_)
         cum_trans = np.cumsum(model.transmat_, axis=1)
-        K = model.n_components
-        u = rng.rand(n) * cum_start[-1]
-        states[:, 0] = np.minimum(np.searchsorted(cum_start, u, side="right"), K - 1)
+        states[:, 0] = categorical_draws(np.cumsum(model.startprob_), rng, size=n)
         for t in range(1, t_max):
-            rows = cum_trans[states[:, t - 1]]
-            u = rng.rand(n) * rows[:, -1]
-            states[:, t] = np.minimum((rows <= u[:, None]).sum(axis=1), K - 1)
+            states[:, t] = categorical_draws(cum_trans[states[:, t - 1]], rng)
         mask = np.arange(t_max)[None, :] < lengths[:, None]
         return states[mask]
 
@@ -700,8 +691,18 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
             given lengths, or of the mean training length) cannot fit in
             memory.
         """
-        n_samples, rng = self._check_sample_params(n_samples, random_state)
-        self._check_no_labels(y)
+        return self._sample(
+            n_samples,
+            y=y,
+            random_state=random_state,
+            length=length,
+            return_states=return_states,
+        )
+
+    _per_sample_options = ("lengths",)
+
+    def _prepare_sample(self, n_samples, rng, *, length, return_states):
+        """Lengths for the whole request (drawn before the classes)."""
         lengths = self._sample_lengths(n_samples, length, rng)
         if length is not None:  # sized with the request's own lengths
             check_allocation(
@@ -710,22 +711,10 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
                 f"sample(n_samples={n_samples}, length=...) of "
                 f"{lengths.sum(dtype=np.float64):.0f} steps",
             )
-        if self._fitted_with_y:
-            labels = self._sample_labels(n_samples, y, rng)
-        else:
-            labels = np.zeros(n_samples, dtype=np.int64)
-        frames, states = None, np.empty(lengths.sum(), dtype=np.int64)
-        for k in np.unique(labels):
-            members = np.flatnonzero(labels == k)
-            idx = frames_of(lengths, members)
-            s = self._sample_states(self.models_[k], lengths[members], rng)
-            emitted = self._sample_emissions(self.models_[k], s, rng)
-            if frames is None:
-                frames = np.empty((lengths.sum(), *emitted.shape[1:]), emitted.dtype)
-            frames[idx] = emitted
-            states[idx] = s
-        X = self._frames_out(frames, lengths)
-        out = (X, self._split(states, lengths)) if return_states else (X,)
-        if self._fitted_with_y:
-            out = (*out, self.classes_[labels])
-        return out[0] if len(out) == 1 else out
+        return {"lengths": lengths, "return_states": return_states}
+
+    def _sample_class(self, n_samples, class_index, rng, *, lengths, return_states):
+        model = self.models_[0 if class_index is None else class_index]
+        states = self._sample_states(model, lengths, rng)
+        X = self._frames_out(self._sample_emissions(model, states, rng), lengths)
+        return (X, self._split(states, lengths)) if return_states else X

@@ -7,6 +7,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from skgen.hmm._base import BaseHMM, Letters, check_prior
+from skgen.utils._random import categorical_draws
 from skgen.utils._validation import check_continuous_sequences, check_token_sequences
 
 _COMMON_DOC = """
@@ -394,9 +395,7 @@ class GMMHMM(BaseHMM):
         return _continuous_validate(self, X, reset)
 
     def _sample_emissions(self, model, states, rng):
-        cum = np.cumsum(model.weights_[states], axis=1)
-        u = rng.rand(states.shape[0]) * cum[:, -1]
-        mix = np.minimum((cum <= u[:, None]).sum(axis=1), model.n_mix - 1)
+        mix = categorical_draws(np.cumsum(model.weights_[states], axis=1), rng)
         covars = model.covars_
         if model.covariance_type == "tied":
             covars = np.broadcast_to(
@@ -550,9 +549,7 @@ class CategoricalHMM(BaseHMM):
         return np.split(self.symbols_[frames], np.cumsum(lengths)[:-1])
 
     def _sample_emissions(self, model, states, rng):
-        cum = np.cumsum(model.emissionprob_[states], axis=1)
-        u = rng.rand(states.shape[0]) * cum[:, -1]
-        return np.minimum((cum <= u[:, None]).sum(axis=1), model.n_features - 1)
+        return categorical_draws(np.cumsum(model.emissionprob_[states], axis=1), rng)
 
 
 class PoissonHMM(BaseHMM):
