@@ -24,6 +24,7 @@ from skgen.neural._base import (
     positive_ints,
     row_seeded_normal,
 )
+from skgen.utils._random import draw_seed
 from skgen.utils._validation import reject_iterator
 
 #: Rows decoded at once by ``sample``, bounding its memory.
@@ -264,8 +265,6 @@ class VAE(
         from skgen.tabular import TabularEncoder
 
         check_count(self.n_importance_samples, "n_importance_samples")
-        for attr in ("classes_", "class_count_", "class_log_prior_"):
-            self.__dict__.pop(attr, None)
         self.__dict__.pop("feature_names_in_", None)
         encoder = TabularEncoder().fit(X)
         Xt = encoder.transform(X)
@@ -280,14 +279,9 @@ class VAE(
         self._check_validation_rows(Xt.shape[0])
         inputs = {"x": Xt.astype(np.float32)}
         n_classes = 0
-        if y is not None:
-            y = self._check_fit_labels(y, Xt.shape[0])
-            classes, y_idx, counts = np.unique(
-                y, return_inverse=True, return_counts=True
-            )
-            self.classes_, self.class_count_ = classes, counts
-            self.class_log_prior_ = np.log(counts / counts.sum())
-            n_classes = len(classes)
+        y_idx = self._fit_class_labels(y, Xt.shape[0])
+        if y_idx is not None:
+            n_classes = len(self.classes_)
             inputs["c"] = np.eye(n_classes, dtype=np.float32)[y_idx]
         self._module_kwargs = {
             "n_features": Xt.shape[1],
@@ -648,18 +642,18 @@ class VAE(
         ValueError
             When the rows asked for cannot fit in memory (checked first).
         """
+        return self._sample(n_samples, y=y, random_state=random_state)
+
+    def _prepare_sample(self, n_samples, rng):
+        """One torch generator (seeded before the classes) and the module."""
         import torch
 
-        n_samples, rng = self._check_sample_params(n_samples, random_state)
-        generator = torch.Generator().manual_seed(
-            int(rng.randint(np.iinfo(np.int32).max))
-        )
-        labels = None
-        self._check_no_labels(y)
-        if self._fitted_with_y:
-            labels = self._sample_labels(n_samples, y, rng)
-            eye = np.eye(len(self.classes_))
-        module = self._eval_module()
+        generator = torch.Generator().manual_seed(draw_seed(rng))
+        return {"generator": generator, "module": self._eval_module()}
+
+    def _sample_class(self, n_samples, class_index, rng, *, generator, module):
+        import torch
+
         encoded = []
         with torch.no_grad():
             for a in range(0, n_samples, _SAMPLE_CHUNK):
@@ -668,12 +662,12 @@ class VAE(
                     (m, self._latent_dim), generator=generator, dtype=torch.float64
                 )
                 cb = None
-                if labels is not None:  # one-hot classes of this chunk only
-                    cb = torch.as_tensor(eye[labels[a : a + m]])
+                if class_index is not None:  # one-hot class of this chunk only
+                    cb = torch.zeros((m, len(self.classes_)), dtype=torch.float64)
+                    cb[:, class_index] = 1.0
                 out = module.decode(z, cb)
                 encoded.append(module.likelihood.sample(out, generator).numpy())
-        X = self._decode_rows(np.concatenate(encoded))
-        return X if labels is None else (X, self.classes_[labels])
+        return self._decode_rows(np.concatenate(encoded))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
