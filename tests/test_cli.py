@@ -12,7 +12,9 @@ from sklearn.mixture import GaussianMixture
 from sklearn.model_selection import KFold
 from sklearn.neighbors import KernelDensity
 
-from skgen.cli import Dataset, _draw, digits_data, evaluate, main
+from skgen.cli import main
+from skgen.leaderboard import Dataset, digits_data, evaluate
+from skgen.utils._sampling import sample_from
 
 
 def _usage_error(capsys, argv):
@@ -203,7 +205,7 @@ def test_held_out_likelihood_is_a_mean_per_sample():
 def test_every_digits_model_samples_rows(model):
     X = digits_data(n_rows=80)
     model.fit(X)
-    a, b = _draw(model, 4, 0), _draw(model, 4, 0)
+    (a, _), (b, _) = sample_from(model, 4, random_state=0), sample_from(model, 4, random_state=0)
     assert a.shape == (4, 64)
     np.testing.assert_array_equal(a, b)
 
