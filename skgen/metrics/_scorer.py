@@ -4,7 +4,6 @@ import inspect
 from numbers import Integral
 
 import numpy as np
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.validation import _num_samples
 
@@ -16,6 +15,7 @@ from skgen.metrics._fidelity import (
     precision_recall,
 )
 from skgen.metrics._mmd import mmd
+from skgen.utils._random import draw_seed
 from skgen.utils._sampling import can_sample, sample_from
 
 #: name -> (function, how to get the scalar, greater_is_better of the scalar,
@@ -127,7 +127,7 @@ class _GenerativeScorer:
         rs = self._random_state
         if rs is None or isinstance(rs, Integral):
             return rs
-        return check_random_state(rs).randint(np.iinfo(np.int32).max)
+        return draw_seed(rs)
 
     def __call__(self, estimator, X, y=None):
         X_gen, y_gen = self._draw(estimator, X, y)
