@@ -179,6 +179,16 @@ def fit_atomically(fit):
     methods read those, never the live parameters, so ``set_params`` on a
     fitted model changes what the next ``fit`` does and never the fitted
     model (DESIGN.md §1, "Fitted state only").
+
+    Parameters
+    ----------
+    fit : callable
+        The ``fit`` (or ``partial_fit``) method to wrap.
+
+    Returns
+    -------
+    wrapper : callable
+        The wrapped method, with the same signature and return value.
     """
 
     @functools.wraps(fit)
@@ -201,6 +211,17 @@ def restored_on_failure(estimator):
     pipeline leaves every step as it was. Code inside the block must assign
     new objects to attributes rather than mutate the old ones in place
     (what sklearn's and skgen's ``fit`` methods do).
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        The estimator to restore if the block raises.
+
+    Yields
+    ------
+    None
+        Control to the block; the exception, if any, is re-raised after
+        the attributes are restored.
     """
     members = {id(estimator): estimator}
     for value in estimator.get_params(deep=True).values():
@@ -223,6 +244,18 @@ def check_count(value, name):
     Any Python or numpy int >= 1 passes (a huge one is sized by
     :func:`skgen.utils._resources.check_allocation` before any work, never
     converted to a fixed-width integer first).
+
+    Parameters
+    ----------
+    value : object
+        The argument to check.
+    name : str
+        Its name, for the error messages.
+
+    Returns
+    -------
+    count : int
+        ``value`` as a Python int.
     """
     if isinstance(value, bool) or not isinstance(value, Integral):
         raise TypeError(
@@ -234,7 +267,18 @@ def check_count(value, name):
 
 
 def check_n_samples(n_samples):
-    """Validate the ``n_samples`` argument of ``sample`` (:func:`check_count`)."""
+    """Validate the ``n_samples`` argument of ``sample`` (:func:`check_count`).
+
+    Parameters
+    ----------
+    n_samples : object
+        The argument to check: an int >= 1.
+
+    Returns
+    -------
+    n_samples : int
+        ``n_samples`` as a Python int.
+    """
     return check_count(n_samples, "n_samples")
 
 
@@ -296,8 +340,17 @@ class _AvailableIf:
 def available_if(check):
     """A method available only when ``check(self)`` is True (see :class:`_AvailableIf`).
 
-    ``check`` returns True or raises an ``AttributeError`` that says why the
-    method is not available.
+    Parameters
+    ----------
+    check : callable
+        ``check(self)`` returns True or raises an ``AttributeError`` that
+        says why the method is not available.
+
+    Returns
+    -------
+    decorator : callable
+        Turns a method into a descriptor available only when ``check``
+        passes.
     """
     return lambda fn: _AvailableIf(fn, check)
 

@@ -287,7 +287,9 @@ class GMMHMM(BaseHMM):
         Shape of each mixture component's covariance.
     min_covar : float, default=1e-3
         Floor on the covariance diagonal.
-    weights_prior, means_prior, means_weight, covars_prior, covars_weight
+    weights_prior, means_prior, means_weight : float or array-like
+        Priors, as in hmmlearn.
+    covars_prior, covars_weight : float, array-like or None, default=None
         Priors, as in hmmlearn (None: hmmlearn's defaults).
 
     Attributes

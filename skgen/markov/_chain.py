@@ -542,6 +542,11 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
 
     @property
     def transition_matrix_(self):
+        """Next-token probabilities of a first-order chain, one row per token.
+
+        An array of shape (n_tokens, n_tokens), rows summing to 1, in the
+        order of ``vocabulary_``.
+        """
         self._check_first_order()
         V = self.vocabulary_.shape[0]
         contexts = self.vocabulary_[:, None]
@@ -550,6 +555,11 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
 
     @property
     def stationary_distribution_(self):
+        """The stationary distribution of a first-order chain.
+
+        An array of shape (n_tokens,) summing to 1: the left eigenvector of
+        ``transition_matrix_`` for eigenvalue 1.
+        """
         P = self.transition_matrix_
         vals, vecs = linalg.eig(P.T)
         pi = np.real(vecs[:, np.argmin(np.abs(vals - 1))])
