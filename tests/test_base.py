@@ -1,10 +1,11 @@
 """The shared generative-classifier and fitting pieces of skgen.base."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.base import BaseEstimator
 
-from skgen.base import GenerativeClassifierMixin, check_n_samples
+from skgen.base import GenerativeClassifierMixin, GenerativeMixin, check_n_samples
 from skgen.markov import MarkovChain
 
 
@@ -167,3 +168,189 @@ def test_warnings_are_attributed_to_the_first_frame_outside_skgen():
     with pytest.warns(UserWarning, match="here") as record:
         warn("here")
     assert record[0].filename == __file__ and record[0].lineno == line
+
+
+# ------------------------------------------------ the sampling template
+
+
+class _Labelled(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
+    """A user-style model: only its fit and one class's draws.
+
+    Each sample holds its own class index, so the test sees whether the
+    template put every class's samples back where they were asked for.
+    """
+
+    def __init__(self, output="array"):
+        self.output = output
+
+    def fit(self, X, y=None):
+        self._fit_class_labels(y, len(X))
+        self.n_features_in_ = 2
+        return self
+
+    def _sample_class(self, n_samples, class_index, rng, *, sizes=None):
+        k = -1 if class_index is None else class_index
+        noise = rng.random_sample(n_samples)
+        if self.output == "list":
+            return [np.full(int(s), k) for s in sizes]
+        if self.output == "frame":
+            return pd.DataFrame(
+                {
+                    "k": pd.Categorical([k] * n_samples, categories=[-1, 0, 1, 2]),
+                    "u": noise,
+                }
+            )
+        if self.output == "tuple":
+            return np.full((n_samples, 2), k), [np.full(int(s), k) for s in sizes]
+        return np.column_stack([np.full(n_samples, k), noise])
+
+
+class _Sized(_Labelled):
+    """One option per sample (a length), split by class by the template."""
+
+    _per_sample_options = ("sizes",)
+
+    def sample(self, n_samples=1, *, y=None, sizes=None, random_state=None):
+        return self._sample(n_samples, y=y, random_state=random_state, sizes=sizes)
+
+    def _prepare_sample(self, n_samples, rng, *, sizes):
+        if sizes is None:
+            sizes = 1 + rng.randint(5, size=n_samples)
+        return {"sizes": np.asarray(sizes)}
+
+
+_X3 = np.zeros((6, 2))
+_Y3 = ["a", "b", "c", "a", "c", "c"]
+
+
+@pytest.mark.parametrize("output", ["array", "frame"])
+def test_template_reassembles_classes_in_the_requested_order(output):
+    model = _Labelled(output).fit(_X3, _Y3)
+    X, y = model.sample(200, random_state=0)
+    k = np.asarray(X["k"] if output == "frame" else X[:, 0]).astype(int)
+    np.testing.assert_array_equal(model.classes_[k], y)
+    assert set(y) == {"a", "b", "c"}  # drawn from the class frequencies
+    if output == "frame":
+        assert X["k"].dtype == "category" and list(X.index) == list(range(200))
+    X2, y2 = model.sample(200, random_state=0)
+    np.testing.assert_array_equal(y2, y)
+    np.testing.assert_array_equal(np.asarray(X2), np.asarray(X))
+    # given labels are kept, in order
+    _, y3 = model.sample(3, y=["c", "a", "c"], random_state=0)
+    np.testing.assert_array_equal(y3, ["c", "a", "c"])
+
+
+@pytest.mark.parametrize("output", ["list", "tuple"])
+def test_template_splits_per_sample_options_by_class(output):
+    model = _Sized(output).fit(_X3, _Y3)
+    sizes = np.arange(1, 31)
+    out = model.sample(30, sizes=sizes, random_state=1)
+    y = out[-1]
+    seqs = out[0] if output == "list" else out[1]
+    assert [len(s) for s in seqs] == sizes.tolist()  # each sample its own size
+    for s, label in zip(seqs, y, strict=True):
+        assert model.classes_[s[0]] == label
+    if output == "tuple":
+        assert len(out) == 3
+        np.testing.assert_array_equal(model.classes_[out[0][:, 0]], y)
+
+
+def test_template_unconditional_returns_x_alone():
+    model = _Sized("list").fit(_X3)
+    X = model.sample(4, sizes=[1, 2, 3, 4], random_state=0)
+    assert isinstance(X, list) and [len(s) for s in X] == [1, 2, 3, 4]
+    assert all((s == -1).all() for s in X)  # class_index None
+    with pytest.raises(ValueError, match="y was given, but this _Sized was fitted"):
+        model.sample(2, y="a")
+
+
+def test_template_unknown_options_and_missing_hook():
+    model = _Labelled().fit(_X3)
+    with pytest.raises(TypeError, match=r"unexpected keyword argument\(s\) \['max_"):
+        model.sample(2, max_length=3)
+
+    class _NoHook(GenerativeMixin, BaseEstimator):
+        def fit(self, X, y=None):
+            self.n_features_in_ = 1
+            return self
+
+    with pytest.raises(NotImplementedError, match="must implement _sample_class"):
+        _NoHook().fit(_X3).sample(2)
+
+
+def test_fit_labels_clear_stale_class_attributes():
+    model = _Labelled().fit(_X3, _Y3)
+    np.testing.assert_array_equal(model.class_count_, [2, 1, 3])
+    np.testing.assert_allclose(np.exp(model.class_log_prior_), [2 / 6, 1 / 6, 3 / 6])
+    model.fit(_X3)
+    for attr in ("classes_", "class_count_", "class_log_prior_"):
+        assert not hasattr(model, attr)
+    assert model.sample(2, random_state=0).shape == (2, 2)
+
+
+def test_conditional_markov_draws_are_those_of_the_loop_before_the_template():
+    X = [[0, 1, 0, 1], [1, 0, 1], [0, 1], [2, 2, 3], [3, 2], [2, 3, 3]]
+    mc = MarkovChain(order=1).fit(X, ["x", "x", "x", "y", "y", "z"])
+    got, y = mc.sample(50, max_length=20, random_state=4)
+    rng = np.random.RandomState(4)  # the loop each family wrote before
+    labels = rng.choice(3, size=50, p=np.exp(mc.class_log_prior_))
+    expected = [None] * 50
+    for k in np.unique(labels):
+        members = np.flatnonzero(labels == k)
+        seqs = mc._sample_table(mc._tables[k], members.shape[0], 20, rng)
+        for i, s in zip(members, seqs, strict=True):
+            expected[i] = s
+    np.testing.assert_array_equal(y, mc.classes_[labels])
+    for a, b in zip(got, expected, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+# ------------------------------- one message per shared error, every family
+
+
+def _fitted_families():
+    from skgen.hmm import CategoricalHMM, GaussianHMM
+    from skgen.neural import VAE
+
+    rng = np.random.RandomState(0)
+    seqs = [rng.randint(3, size=6) for _ in range(8)]
+    frames = [rng.normal(size=(6, 2)) for _ in range(8)]
+    quiet = {"max_iter": 2, "random_state": 0}
+    return [
+        MarkovChain(order=1).fit(seqs),
+        CategoricalHMM(2, **quiet).fit(seqs),
+        GaussianHMM(2, **quiet).fit(frames),
+        VAE(hidden_layer_sizes=(4,), max_epochs=1, random_state=0).fit(
+            rng.normal(size=(20, 3))
+        ),
+    ]
+
+
+@pytest.fixture(scope="module")
+def families():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # short fits do not converge
+        return _fitted_families()
+
+
+def test_every_family_gives_the_base_messages(families):
+    for model in families:
+        name = type(model).__name__
+        with pytest.raises(ValueError, match=r"^n_samples must be >= 1; got 0\.$"):
+            model.sample(0)
+        with pytest.raises(
+            ValueError, match=r"^sample\(n_samples=1000000000000\) would need about"
+        ):
+            model.sample(10**12)
+        with pytest.raises(
+            ValueError,
+            match=rf"^y was given, but this {name} was fitted without y; fit it "
+            "with class labels to condition on them\\.$",
+        ):
+            model.sample(2, y=0)
+        with pytest.raises(TypeError, match=r"^n_samples must be an int >= 1; got 2"):
+            model.sample(2.0)
+        with pytest.raises(ValueError, match=r"^random_state must be an int in"):
+            model.sample(2, random_state=-1)
