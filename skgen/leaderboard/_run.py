@@ -111,7 +111,8 @@ def prepare(
     data = entry.load(
         random_state=random_state, **{k: options[k] for k in entry.options}
     )
-    if candidates is None:
+    registered = candidates is None
+    if registered:
         candidates = [
             pair
             for c in entry.candidates
@@ -125,7 +126,7 @@ def prepare(
         raise LeaderboardOptionError(
             f"{n} samples cannot be split into {n_splits} folds."
         )
-    if entry.check is not None:
+    if registered and entry.check is not None:  # sized for its own candidates
         train = [idx for idx, _ in _kfold(n_splits, random_state).split(np.arange(n))]
         entry.check(data, train, options, label, given)
     return Prepared(data, candidates, n_splits, random_state)
@@ -287,7 +288,9 @@ def run(
     n_jobs : int, default=None
         Folds fitted in parallel (``cross_validate``'s ``n_jobs``).
     candidates : list of (name, estimator), default=None
-        Models to compare instead of the dataset's registered candidates.
+        Models to compare instead of the dataset's registered candidates
+        (the dataset's size checks, made for its own candidates, are then
+        left to the models' own errors).
     progress : bool, default=False
         One line per candidate on stderr.
     **options
