@@ -4,11 +4,12 @@ from numbers import Integral, Real
 from typing import ClassVar
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, StrOptions
 
 from skgen.hmm._base import BaseHMM, Letters, check_prior
+from skgen.utils._compat import Interval, StrOptions
 from skgen.utils._random import categorical_draws
 from skgen.utils._validation import check_continuous_sequences, check_token_sequences
+from skgen.utils._vocabulary import Vocabulary
 
 _COMMON_DOC = """
     n_components : int, default=1
@@ -523,11 +524,12 @@ class CategoricalHMM(BaseHMM):
                 "needs at least one step."
             )
         if reset:
-            self.symbols_ = np.unique(tokens)
+            self.symbols_ = Vocabulary.from_tokens(tokens).tokens
             # fitted state: scoring reads this, never the live parameter
             self._unknown_symbol_proba = self.unknown_symbol_proba
-        pos = np.clip(np.searchsorted(self.symbols_, tokens), 0, len(self.symbols_) - 1)
-        known = self.symbols_[pos] == tokens
+        symbols = Vocabulary(self.symbols_)
+        pos = symbols.to_index(tokens)
+        known = pos != symbols.unknown_index
         if not np.all(known) and self._unknown_symbol_proba is None:
             unseen = np.unique(tokens[~known])
             raise ValueError(
@@ -548,7 +550,8 @@ class CategoricalHMM(BaseHMM):
         return np.log(smoothed[:, frames[:, 0]].T)
 
     def _frames_out(self, frames, lengths):
-        return np.split(self.symbols_[frames], np.cumsum(lengths)[:-1])
+        tokens = Vocabulary(self.symbols_).to_tokens(frames)
+        return np.split(tokens, np.cumsum(lengths)[:-1])
 
     def _sample_emissions(self, model, states, rng):
         return categorical_draws(np.cumsum(model.emissionprob_[states], axis=1), rng)

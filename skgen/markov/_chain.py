@@ -5,13 +5,14 @@ from typing import ClassVar
 
 import numpy as np
 from scipy import linalg
-from sklearn.base import BaseEstimator, _fit_context
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from skgen.base import GenerativeClassifierMixin, GenerativeMixin, fit_atomically
 from skgen.markov import _ngram
+from skgen.utils._compat import Interval, StrOptions, _fit_context
 from skgen.utils._validation import check_token_sequences, frames_of
+from skgen.utils._vocabulary import Vocabulary
 
 
 class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
@@ -203,7 +204,7 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         self._fit_class_labels(None, 0)  # no stale classes: _accumulate adds them
         self.__dict__.pop("order_", None)
         self.ngrams_, self.ngram_counts_ = [], []
-        self.vocabulary_ = np.zeros(0, dtype=np.int64)
+        self.vocabulary_ = Vocabulary().tokens
         return self._accumulate(X, y)
 
     @fit_atomically
@@ -229,7 +230,7 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         """
         if not hasattr(self, "ngrams_"):
             self.ngrams_, self.ngram_counts_ = [], []
-            self.vocabulary_ = np.zeros(0, dtype=np.int64)
+            self.vocabulary_ = Vocabulary().tokens
         elif (y is not None) != self._fitted_with_y:
             raise ValueError(
                 "partial_fit must be given y in every call or in none; this "
@@ -274,7 +275,7 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
                 ngrams.append(rows)
                 ngram_counts.append(counts)
         self.ngrams_, self.ngram_counts_ = ngrams, ngram_counts
-        self.vocabulary_ = np.union1d(self.vocabulary_, tokens)
+        self.vocabulary_ = self._vocabulary.merge(tokens).tokens
         self._build()
         return self
 
@@ -329,6 +330,11 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
             del self.discounts_
 
     # -------------------------------------------------------------- scoring
+
+    @property
+    def _vocabulary(self):
+        """The fitted vocabulary (a view of ``vocabulary_``, no copy)."""
+        return Vocabulary(self.vocabulary_)
 
     @property
     def _n_outcomes(self):
@@ -535,7 +541,7 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         rows = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
         tokens = np.concatenate(tokens) if tokens else rows
         by_row = np.argsort(rows, kind="stable")  # steps are in time order
-        out = self.vocabulary_[tokens[by_row]]
+        out = self._vocabulary.to_tokens(tokens[by_row])
         return np.split(out, np.cumsum(np.bincount(rows, minlength=n))[:-1])
 
     # ------------------------------------------------ order-1 chain summaries

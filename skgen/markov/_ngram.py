@@ -17,6 +17,7 @@ outcome``. No Python loop runs per token.
 import numpy as np
 
 from skgen.utils._validation import sequence_starts
+from skgen.utils._vocabulary import Vocabulary
 
 _INT64_MAX = int(np.iinfo(np.int64).max)
 
@@ -125,15 +126,7 @@ def merge_event_counts(rows_a, counts_a, rows_b, counts_b):
 
 def to_internal(values, vocabulary):
     """Map token values to vocabulary indices; unseen tokens become UNK."""
-    V = vocabulary.shape[0]
-    out = np.full(values.shape, V, dtype=np.int64)
-    if V == 0:
-        return out
-    pos = np.searchsorted(vocabulary, values)
-    np.clip(pos, 0, V - 1, out=pos)
-    known = vocabulary[pos] == values
-    out[known] = pos[known]
-    return out
+    return Vocabulary(vocabulary).to_index(values)
 
 
 def _internal_rows(rows, vocabulary):
