@@ -8,6 +8,7 @@ whether it can be fitted with class labels), never from class names.
 """
 
 import pickle
+import warnings
 from functools import partial
 from numbers import Integral, Real
 
@@ -126,14 +127,71 @@ def check_score_samples(estimator, X, y, conditional, representation):
     np.testing.assert_allclose(est.score(X), ll.mean(), rtol=1e-12)
     assert est.likelihood_kind in ("exact", "lower_bound", "estimate")
     if conditional:
-        joint = est.score_samples(X, y)
-        assert joint.shape == ll.shape and np.all(joint <= ll + 1e-9), (
-            "the joint log p(x, y) cannot exceed the marginal log p(x)"
+        _check_conditional_scores(est, X, y, ll)
+
+
+def _check_conditional_scores(est, X, y, ll):
+    """Joint below marginal, ``score(X, y)`` its mean, Bayes-rule classes."""
+    joint = est.score_samples(X, y)
+    assert joint.shape == ll.shape and np.all(joint <= ll + 1e-9), (
+        "the joint log p(x, y) cannot exceed the marginal log p(x)"
+    )
+    np.testing.assert_allclose(est.score(X, y), joint.mean(), rtol=1e-12)
+    proba = est.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-10)
+    assert set(np.unique(est.predict(X))) <= set(est.classes_)
+
+
+def _estimate_warnings(call):
+    """The messages of the estimate warnings ``call()`` gives, and its value."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        value = call()
+    messages = [
+        str(w.message)
+        for w in caught
+        if issubclass(w.category, UserWarning)
+        and "make_generative_scorer" in str(w.message)
+    ]
+    return messages, value
+
+
+def check_estimated_likelihood(estimator, X, y, conditional, representation):
+    """A sampler's ``score_samples`` is an estimate, and ``score`` says so.
+
+    ``likelihood_kind`` is ``"estimate"``; one finite float per sample,
+    the same on every call (fitted once per fit); ``score`` is their mean
+    and warns (a UserWarning naming ``make_generative_scorer``) on its
+    first call after each fit, and only then.
+    """
+    est = _fit(clone(estimator), X, y, conditional)
+    assert est.likelihood_kind == "estimate", (
+        f"a sampler's likelihood_kind must be 'estimate'; got {est.likelihood_kind!r}"
+    )
+    ll = est.score_samples(X)
+    assert isinstance(ll, np.ndarray) and ll.shape == (_n_of(X),), (
+        f"score_samples must return shape ({_n_of(X)},); got {np.shape(ll)}"
+    )
+    assert ll.dtype.kind == "f" and np.all(np.isfinite(ll)), (
+        "training samples must get finite log-likelihood estimates"
+    )
+    np.testing.assert_array_equal(
+        est.score_samples(X), ll, err_msg="the estimate changed between calls"
+    )
+    for attempt in ("after fit", "after a refit"):
+        messages, first = _estimate_warnings(lambda: est.score(X))
+        again, _ = _estimate_warnings(lambda: est.score(X))
+        assert len(messages) == 1 and "estimate" in messages[0], (
+            f"score must warn that it is an estimate, naming "
+            f"make_generative_scorer, on its first call {attempt}"
         )
-        np.testing.assert_allclose(est.score(X, y), joint.mean(), rtol=1e-12)
-        proba = est.predict_proba(X)
-        np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-10)
-        assert set(np.unique(est.predict(X))) <= set(est.classes_)
+        assert not again, "score must warn once per fit, not on every call"
+        np.testing.assert_allclose(first, ll.mean(), rtol=1e-12)
+        _fit(est, X, y, conditional)
+    if conditional:
+        _estimate_warnings(
+            lambda: _check_conditional_scores(est, X, y, est.score_samples(X))
+        )
 
 
 def check_sample_representation(estimator, X, y, conditional, representation):
@@ -241,7 +299,7 @@ def _changed_value(estimator, name, value):
     Booleans flip, ints grow by one, floats halve (or become 0.5), strings
     take another of their ``StrOptions``, tuples of ints grow elementwise.
     """
-    from sklearn.utils._param_validation import StrOptions
+    from skgen.utils._compat import StrOptions
 
     constraints = getattr(estimator, "_parameter_constraints", {}).get(name, [])
     if isinstance(value, bool):
@@ -352,6 +410,163 @@ def check_bad_input(estimator, X, y, conditional, representation):
     est.score_samples(X)
 
 
+def _domains(X, domain):
+    """The samples of the first domain (sorted) and of the second."""
+    first = domain == np.unique(domain)[0]
+    return X[first], X[~first]
+
+
+def _translations(est, X, domain):
+    Xa, Xb = _domains(X, domain)
+    return est.transform(Xa), est.inverse_transform(Xb)
+
+
+def check_translator_not_fitted(estimator, X, y, conditional, representation):
+    """``transform`` and ``inverse_transform`` raise NotFittedError."""
+    est = clone(estimator)
+    for method in ("transform", "inverse_transform"):
+        try:
+            getattr(est, method)(X)
+        except NotFittedError:
+            continue
+        raise AssertionError(f"{method} before fit did not raise NotFittedError")
+
+
+def check_translator_fit_returns_self_and_clones(
+    estimator, X, y, conditional, representation
+):
+    """``fit(X, domain)`` returns self; a clone keeps the parameters only."""
+    est = clone(estimator)
+    assert est.fit(X, y) is est, "fit must return self"
+    twin = clone(est)
+    assert _same_params(twin, est), "clone changed the parameters"
+    try:
+        twin.transform(X)
+    except NotFittedError:
+        return
+    raise AssertionError("a clone of a fitted translator must be unfitted")
+
+
+def check_translator_round_trip(estimator, X, y, conditional, representation):
+    """Translations have the other domain's shape and dtype, both ways.
+
+    ``transform`` maps samples of the first domain (``np.unique(domain)[0]``)
+    to the second and ``inverse_transform`` back; the round trip has the
+    shape and dtype of the input. Translating is deterministic and leaves
+    the model unchanged.
+    """
+    est = clone(estimator).fit(X, y)
+    before = joblib.hash(est)
+    Xa, Xb = _domains(X, y)
+    for name, out, source, target in (
+        ("transform", est.transform(Xa), Xa, Xb),
+        ("inverse_transform", est.inverse_transform(Xb), Xb, Xa),
+    ):
+        expected = (_n_of(source), np.shape(target)[1])
+        assert np.shape(out) == expected, (
+            f"{name} must return shape {expected}; got {np.shape(out)}"
+        )
+        assert np.asarray(out).dtype.kind == "f", f"{name} must return floats"
+        assert np.all(np.isfinite(np.asarray(out, dtype=float))), (
+            f"{name} returned non-finite values"
+        )
+    back = est.inverse_transform(est.transform(Xa))
+    assert np.shape(back) == np.shape(Xa), (
+        f"the round trip must return shape {np.shape(Xa)}; got {np.shape(back)}"
+    )
+    assert np.asarray(back).dtype == np.asarray(Xa).dtype, (
+        f"the round trip must keep dtype {np.asarray(Xa).dtype}; got "
+        f"{np.asarray(back).dtype}"
+    )
+    first, second = _translations(est, X, y), _translations(est, X, y)
+    for a, b in zip(first, second, strict=True):
+        np.testing.assert_array_equal(a, b, err_msg="translation is not deterministic")
+    assert joblib.hash(est) == before, "translating must not change the model"
+
+
+def check_translator_seeding(estimator, X, y, conditional, representation):
+    """The same ``random_state`` gives the same fitted translator."""
+    est = clone(estimator)
+    if "random_state" in est.get_params():
+        est.set_params(random_state=0)
+    first = _translations(clone(est).fit(X, y), X, y)
+    second = _translations(clone(est).fit(X, y), X, y)
+    for a, b in zip(first, second, strict=True):
+        np.testing.assert_array_equal(
+            a, b, err_msg="two fits with the same random_state translate differently"
+        )
+
+
+def check_translator_persistence(estimator, X, y, conditional, representation):
+    """pickle and skops round-trips translate as the original does."""
+    import skops.io as sio
+
+    from skgen.utils import trusted_types
+
+    est = clone(estimator).fit(X, y)
+    reference = _translations(est, X, y)
+    dumped = sio.dumps(est)
+    untrusted = set(sio.get_untrusted_types(data=dumped))
+    own = {
+        f"{type(e).__module__}.{type(e).__qualname__}"
+        for e in [est, *est.get_params(deep=True).values()]
+        if hasattr(e, "get_params")
+    }
+    missing = untrusted - set(trusted_types()) - own
+    assert not missing, f"skops needs undocumented trusted types: {missing}"
+    for loaded in (
+        pickle.loads(pickle.dumps(est)),
+        sio.loads(dumped, trusted=sorted(untrusted)),
+    ):
+        for a, b in zip(_translations(loaded, X, y), reference, strict=True):
+            np.testing.assert_array_equal(a, b)
+
+
+def check_translator_bad_input(estimator, X, y, conditional, representation):
+    """Bad samples or domains get a ValueError or TypeError and lose nothing.
+
+    Bad samples (NaN, empty, wrong type, wrong width) for ``fit``,
+    ``transform`` and ``inverse_transform``; for ``fit``, a missing domain,
+    one domain only, three domains, or a domain per sample missing.
+    """
+    score_only = _score_only(representation)
+    n = _n_of(X)
+    bad_domains = [
+        ("no domain", None),
+        ("one domain", np.zeros(n, dtype=int)),
+        ("three domains", np.arange(n) % 3),
+        ("a domain missing", y[:-1]),
+    ]
+    bad_fits = [
+        (what, bad, np.arange(_n_of(bad)) % 2)
+        for what, bad in _bad_inputs(representation, X)
+        if what not in score_only
+    ] + [(what, X, domain) for what, domain in bad_domains]
+    for what, bad, domain in bad_fits:
+        try:
+            clone(estimator).fit(bad, domain)
+        except (ValueError, TypeError):
+            pass
+        else:
+            raise AssertionError(f"fit accepted bad input: {what}")
+    est = clone(estimator).fit(X, y)
+    before = joblib.hash(est)
+    for what, bad in _bad_inputs(representation, X):
+        for method in ("transform", "inverse_transform"):
+            try:
+                getattr(est, method)(bad)
+            except (ValueError, TypeError):
+                pass
+            else:
+                raise AssertionError(f"{method} accepted bad input: {what}")
+    for _, bad, domain in bad_fits:
+        try:  # a failed refit must leave the fitted translator as it was
+            est.fit(bad, domain)
+        except (ValueError, TypeError):
+            pass
+    assert joblib.hash(est) == before, "a rejected input changed the model"
+
+
 _CHECKS = (
     check_not_fitted,
     check_fit_returns_self_and_clones,
@@ -364,6 +579,32 @@ _CHECKS = (
     check_model_selection,
     check_bad_input,
 )
+
+#: The checks of each kind: a density gets them all; a sampler the
+#: sampling checks and the estimate-likelihood check instead of the
+#: likelihood and default-scoring ones; a translator its own.
+_CHECKS_BY_KIND = {
+    "density": _CHECKS,
+    "sampler": (
+        check_not_fitted,
+        check_fit_returns_self_and_clones,
+        check_estimated_likelihood,
+        check_sample_representation,
+        check_sample_requests,
+        check_sample_seeding,
+        check_persistence,
+        check_set_params_after_fit,
+        check_bad_input,
+    ),
+    "translator": (
+        check_translator_not_fitted,
+        check_translator_fit_returns_self_and_clones,
+        check_translator_round_trip,
+        check_translator_seeding,
+        check_translator_persistence,
+        check_translator_bad_input,
+    ),
+}
 
 
 def _representations(estimator):
@@ -379,11 +620,14 @@ def _representations(estimator):
 def _yield_checks(estimator):
     """Yield ``(check, conditional, representation)`` for an estimator."""
     tags = get_generative_tags(estimator)
-    modes = (False, True) if tags.conditional else (False,)
+    checks = _CHECKS_BY_KIND[tags.kind]
+    # a translator's labels are its domains, in every check
+    conditional_too = tags.conditional and tags.kind != "translator"
+    modes = (False, True) if conditional_too else (False,)
     for representation in _representations(estimator):
         X, y = make_check_data(representation)
         for conditional in modes:
-            for check in _CHECKS:
+            for check in checks:
                 if conditional and check is check_bad_input:
                     continue  # labels do not change input validation
                 yield (
