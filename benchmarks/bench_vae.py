@@ -5,7 +5,7 @@
    (GaussianMixture, KernelDensity, PCA, FactorAnalysis) on sklearn's digits,
    dequantized with U[0, 1) noise. The data, the candidates and the
    cross-validation are the ``skgen leaderboard --dataset digits`` ones
-   (imported from ``skgen.cli``), with wider grids.
+   (imported from the library, ``skgen.leaderboard``), with wider grids.
 2. ``speed``: time per training epoch of ``VAE.fit`` (skorch) against a
    plain torch loop with the same module class, initialisation, data, batch
    size and optimizer, in the same run, as a ratio.
@@ -29,7 +29,13 @@ import warnings
 import numpy as np
 import torch
 
-from skgen.cli import Dataset, digits_candidates, digits_data, evaluate, format_table
+from skgen.leaderboard import (
+    Dataset,
+    digits_candidates,
+    digits_data,
+    evaluate,
+    format_table,
+)
 from skgen.neural import VAE
 
 # The leaderboard's VAE, as the part 1 and 2 subject.
@@ -53,11 +59,11 @@ def bench_digits(args):
     X = digits_data(random_state=0)
     dataset = Dataset("digits", X, lambda model, X: X.size, str)
     if args.quick:
-        grid = dict(n_components=(5, 20, 60), bandwidths=(1.0, 2.0))
+        grid = dict(gmm_components=(5, 20, 60), bandwidths=(1.0, 2.0))
         grid["pca_components"], max_epochs = (30, 60), 100
     else:
         grid = dict(
-            n_components=(1, 2, 5, 10, 20, 30, 40, 60, 80, 100),
+            gmm_components=(1, 2, 5, 10, 20, 30, 40, 60, 80, 100),
             bandwidths=(0.5, 1.0, 1.5, 1.75, 2.0, 3.0),
             pca_components=(10, 20, 30, 40, 50, 60, 64),
         )
