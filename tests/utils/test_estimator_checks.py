@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -203,3 +203,147 @@ def test_unknown_representation_is_named():
         make_check_data("images2d")
     with pytest.raises(ValueError, match="already registered"):
         register_representation(REGISTRY["tabular"])
+
+
+# -- translators are checked as translators ---------------------------------
+
+
+class _AffineTranslator(TransformerMixin, BaseEstimator):
+    """Matches the mean and spread of one domain to the other's, per column."""
+
+    def __init__(self, jitter=0.0, random_state=None):
+        self.jitter = jitter
+        self.random_state = random_state
+
+    def __skgen_tags__(self):
+        return GenerativeTags(likelihood_kind=None, kind="translator")
+
+    def fit(self, X, domain=None):
+        X = validate_data(self, X)
+        if domain is None:
+            raise TypeError("fit needs domain, one label per sample; got None.")
+        domain = np.asarray(domain)
+        if domain.shape != (X.shape[0],):
+            raise ValueError(
+                f"domain must have one label per sample ({X.shape[0]}); got "
+                f"shape {domain.shape}."
+            )
+        domains = np.unique(domain)
+        if domains.shape[0] != 2:
+            raise ValueError(f"domain must hold two domains; got {domains.tolist()}.")
+        rng = self._rng()
+        stats = []
+        for d in domains:
+            rows = X[domain == d]
+            noise = self.jitter * rng.standard_normal(X.shape[1])
+            stats.append((rows.mean(axis=0) + noise, rows.std(axis=0) + 1e-3))
+        (self.mean_a_, self.std_a_), (self.mean_b_, self.std_b_) = stats
+        self.domains_ = domains
+        return self
+
+    def _rng(self):
+        return check_random_state(self.random_state)
+
+    def transform(self, X):
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False)
+        return (X - self.mean_a_) / self.std_a_ * self.std_b_ + self.mean_b_
+
+    def inverse_transform(self, X):
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False)
+        return (X - self.mean_b_) / self.std_b_ * self.std_a_ + self.mean_a_
+
+
+class _GlobalRandomTranslator(_AffineTranslator):
+    def _rng(self):
+        return np.random.mtrand._rand  # numpy's global generator
+
+
+class _DropsAColumn(_AffineTranslator):
+    def inverse_transform(self, X):
+        return super().inverse_transform(X)[:, :-1]
+
+
+class _ReturnsFloat32(_AffineTranslator):
+    def inverse_transform(self, X):
+        return super().inverse_transform(X).astype(np.float32)
+
+
+class _TranslatesNaN(_AffineTranslator):
+    def transform(self, X):
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, ensure_all_finite=False)
+        return (X - self.mean_a_) / self.std_a_ * self.std_b_ + self.mean_b_
+
+
+class _OneDomainIsFine(_AffineTranslator):
+    def fit(self, X, domain=None):
+        domain = np.asarray(domain)
+        if domain.ndim == 1 and domain.shape[0] == len(X):
+            domain = domain.copy()
+            domain[0] = 1 - domain.min()  # quietly makes a second domain
+        return super().fit(X, domain)
+
+
+class _NotDeterministic(_AffineTranslator):
+    def transform(self, X):
+        out = super().transform(X)
+        return out + np.random.default_rng().standard_normal(out.shape) * 1e-3
+
+
+def test_a_correct_translator_passes():
+    check_generative_estimator(_AffineTranslator(jitter=0.1, random_state=0))
+
+
+def test_translators_get_the_translator_checks():
+    from skgen.utils.estimator_checks import _yield_checks
+
+    names = [c.func.__name__ for c, _, _ in _yield_checks(_AffineTranslator())]
+    assert names == [
+        "check_translator_not_fitted",
+        "check_translator_fit_returns_self_and_clones",
+        "check_translator_round_trip",
+        "check_translator_seeding",
+        "check_translator_persistence",
+        "check_translator_bad_input",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("estimator", "match"),
+    [
+        (
+            _GlobalRandomTranslator(jitter=0.1),
+            "two fits with the same random_state translate differently",
+        ),
+        (_DropsAColumn(), r"inverse_transform must return shape \(15, 3\)"),
+        (_ReturnsFloat32(), "the round trip must keep dtype float64; got float32"),
+        (_TranslatesNaN(), "transform accepted bad input: NaN"),
+        (_OneDomainIsFine(), "fit accepted bad input: one domain"),
+        (_NotDeterministic(), "translation is not deterministic"),
+    ],
+)
+def test_broken_translators_fail(estimator, match):
+    with pytest.raises(AssertionError, match=match):
+        check_generative_estimator(estimator)
+
+
+# -- samplers are checked as samplers ----------------------------------------
+
+
+def test_samplers_get_the_sampler_checks():
+    from skgen.utils.estimator_checks import _yield_checks
+
+    class _Sampler(_Gaussian):
+        likelihood_kind = "estimate"
+
+    names = [c.func.__name__ for c, _, _ in _yield_checks(_Sampler())]
+    assert "check_estimated_likelihood" in names
+    assert "check_score_samples" not in names
+    assert "check_model_selection" not in names  # default scoring is an estimate
+    assert "check_sample_seeding" in names and "check_bad_input" in names
+    density = [c.func.__name__ for c, _, _ in _yield_checks(_Gaussian())]
+    assert "check_score_samples" in density and "check_estimated_likelihood" not in (
+        density
+    )
