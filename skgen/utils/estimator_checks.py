@@ -3,8 +3,11 @@
 ``check_generative_estimator(estimator)`` runs every check on one estimator;
 ``parametrize_with_checks(estimators)`` turns them into pytest cases. The
 checks follow ``DESIGN.md`` §1-2 and choose what to run from the estimator's
-tags (:func:`skgen.base.get_generative_tags`: its data representation and
-whether it can be fitted with class labels), never from class names.
+tags (:func:`skgen.base.get_generative_tags`: its kind, its data
+representation and whether it can be fitted with class labels), never from
+class names. The data of each representation, its bad inputs and what its
+samples must look like come from the registry
+:mod:`skgen.utils._representations`.
 """
 
 import pickle
@@ -659,6 +662,18 @@ def check_generative_estimator(estimator):
     fitted model unchanged. Models that accept class labels run the checks
     both without and with ``y``; tabular models whose sklearn tags accept
     categorical input run them on arrays and on mixed-type DataFrames.
+
+    The kind in the tags chooses the checks. A *density* gets all of the
+    above. A *sampler* (``likelihood_kind="estimate"``) gets the sampling,
+    persistence, ``set_params`` and bad-input checks, and instead of the
+    likelihood and default-scoring checks, :func:`check_estimated_likelihood`
+    (a deterministic estimate per sample; ``score`` warns once per fit,
+    naming ``make_generative_scorer``). A *translator* is fitted with
+    ``fit(X, domain)`` on two domains and gets its own checks: NotFittedError,
+    clone, ``transform`` (first domain to second) and ``inverse_transform``
+    shapes and dtypes and their round trip, deterministic translation, the
+    same fit for the same ``random_state``, pickle and skops round trips, and
+    bad samples and bad domains refused without changing the model.
 
     Parameters
     ----------
