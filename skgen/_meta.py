@@ -21,11 +21,17 @@ from sklearn.base import (
     _fit_context,
     clone,
 )
-from sklearn.utils import _safe_indexing, get_tags
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import _num_samples, check_is_fitted
+from sklearn.utils import get_tags
+from sklearn.utils.validation import check_is_fitted
 
 from skgen.base import GenerativeClassifierMixin, choose_conditional, fit_atomically
+from skgen.utils._compat import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    _num_samples,
+    _safe_indexing,
+)
 
 __all__ = ["GenerativeClassifier", "GenerativeOutlierDetector"]
 

@@ -17,9 +17,10 @@ from sklearn.preprocessing import (
 )
 from sklearn.utils import get_tags
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 
 from skgen.base import GenerativeTags, get_generative_tags, restored_on_failure
+from skgen.utils._compat import _check_sample_weight
 
 __all__ = ["GenerativePipeline", "make_generative_pipeline"]
 

@@ -10,7 +10,6 @@ from sklearn.base import (
     MetaEstimatorMixin,
     clone,
 )
-from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import column_or_1d, validate_data
 
@@ -25,6 +24,7 @@ from skgen.augment._common import (
     n_synthetic_strategy,
 )
 from skgen.augment._resampler import GenerativeResampler
+from skgen.utils._compat import HasMethods, StrOptions
 
 
 class AugmentedClassifier(

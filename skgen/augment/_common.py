@@ -4,9 +4,8 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-from sklearn.base import _fit_context, clone
+from sklearn.base import clone
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import (
@@ -17,6 +16,7 @@ from sklearn.utils.validation import (
 )
 
 from skgen.base import fit_atomically, get_generative_tags
+from skgen.utils._compat import Interval, _fit_context
 from skgen.utils._resources import check_allocation
 from skgen.utils._sampling import sample_from
 

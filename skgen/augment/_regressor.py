@@ -10,7 +10,6 @@ from sklearn.base import (
     RegressorMixin,
     clone,
 )
-from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.validation import validate_data
 
 from skgen.augment._common import (
@@ -28,6 +27,7 @@ from skgen.augment._common import (
     n_rows_to_add,
     round_to_dtype,
 )
+from skgen.utils._compat import HasMethods
 
 
 def _target_name(columns, name):

@@ -5,9 +5,7 @@ from typing import ClassVar
 import numpy as np
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_sampling_strategy, check_target_type
-from imblearn.utils._validation import ArraysTransformer
 from sklearn.preprocessing import label_binarize
-from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.validation import validate_data
 
 from skgen.augment._common import (
@@ -24,6 +22,7 @@ from skgen.augment._common import (
     take_rows,
 )
 from skgen.base import choose_conditional
+from skgen.utils._compat import ArraysTransformer, HasMethods, StrOptions
 
 
 class GenerativeResampler(BaseOverSampler):

@@ -4,9 +4,9 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from skgen.datasets._synthetic import _check_length, _draw_transitions
+from skgen.utils._compat import Interval, StrOptions, validate_params
 
 __all__ = ["make_hmm_sequences"]
 

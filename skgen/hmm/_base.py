@@ -12,15 +12,15 @@ from typing import ClassVar
 
 import numpy as np
 from scipy.special import logsumexp
-from sklearn.base import BaseEstimator, _fit_context
+from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from skgen.base import GenerativeClassifierMixin, GenerativeMixin, fit_atomically
 from skgen.hmm._forward_backward import SequenceBatch
+from skgen.utils._compat import Interval, StrOptions, _fit_context, import_engine
 from skgen.utils._random import categorical_draws, draw_seed
 from skgen.utils._resources import check_allocation
 from skgen.utils._validation import frames_of
@@ -182,7 +182,7 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         return _STATE_PARAMS + self._emission_letters
 
     def _make_engine(self, seed):
-        from hmmlearn import hmm
+        hmm = import_engine("hmmlearn.hmm")
 
         letters = self._letters()
         return getattr(hmm, self._engine)(

@@ -118,7 +118,7 @@ def posteriors_from_lattices(log_alpha, log_beta):
 
 def long_sequence_estep(startprob, transmat, log_frameprob):
     """hmmlearn's compiled recursions on one sequence."""
-    from hmmlearn import _hmmc
+    from skgen.utils._compat import _hmmc
 
     log_prob, log_alpha = _hmmc.forward_log(startprob, transmat, log_frameprob)
     log_beta = _hmmc.backward_log(startprob, transmat, log_frameprob)
@@ -126,13 +126,13 @@ def long_sequence_estep(startprob, transmat, log_frameprob):
 
 
 def long_forward(startprob, transmat, log_frameprob):
-    from hmmlearn import _hmmc
+    from skgen.utils._compat import _hmmc
 
     return _hmmc.forward_log(startprob, transmat, log_frameprob)
 
 
 def long_transition_counts(transmat, log_alpha, log_beta, log_frameprob):
-    from hmmlearn import _hmmc
+    from skgen.utils._compat import _hmmc
 
     if log_frameprob.shape[0] <= 1:
         return np.zeros_like(transmat)

@@ -11,10 +11,10 @@ from sklearn.ensemble import (
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import StratifiedKFold, check_cv, cross_val_score
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, validate_params
 from sklearn.utils.multiclass import type_of_target
 
 from skgen.metrics._validation import check_samples
+from skgen.utils._compat import HasMethods, validate_params
 
 
 @validate_params(

@@ -6,7 +6,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 from pandas.api import types as pdt
-from sklearn.utils._param_validation import validate_params
+
+from skgen.utils._compat import validate_params
 
 
 class RepresentationGapResult(NamedTuple):

@@ -7,12 +7,6 @@ import numpy as np
 from scipy.special import rel_entr
 from sklearn.neighbors import KDTree
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import (
-    HasMethods,
-    Interval,
-    StrOptions,
-    validate_params,
-)
 from sklearn.utils.validation import check_array
 
 from skgen.metrics._neighbors import (
@@ -27,6 +21,12 @@ from skgen.metrics._validation import (
     rescaled,
     subsample,
     unscaled,
+)
+from skgen.utils._compat import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    validate_params,
 )
 
 # --------------------------------------------------------------- Fréchet

@@ -8,9 +8,9 @@ import math
 from numbers import Real
 
 import numpy as np
-from sklearn.utils._param_validation import validate_params
 
 from skgen.metrics._validation import check_values, rescaled, unscaled
+from skgen.utils._compat import validate_params
 
 
 def _per_sample_counts(counts, n_samples, name):

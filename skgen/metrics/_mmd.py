@@ -6,9 +6,9 @@ from typing import NamedTuple
 import numpy as np
 from sklearn.metrics.pairwise import euclidean_distances, manhattan_distances
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from skgen.metrics._validation import check_samples, rescaled, subsample, unscaled
+from skgen.utils._compat import Interval, StrOptions, validate_params
 
 #: Pooled points used to compute the median heuristic.
 _MEDIAN_POINTS = 1000

@@ -6,10 +6,10 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from skgen.metrics._neighbors import kneighbors
 from skgen.metrics._validation import check_samples, rescaled, unscaled
+from skgen.utils._compat import Interval, StrOptions, validate_params
 
 
 class DCRResult(NamedTuple):

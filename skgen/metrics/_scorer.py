@@ -4,8 +4,6 @@ import inspect
 from numbers import Integral
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
-from sklearn.utils.validation import _num_samples
 
 from skgen.metrics._detection import detection_score, tstr_score
 from skgen.metrics._fairness import representation_gap
@@ -15,6 +13,7 @@ from skgen.metrics._fidelity import (
     precision_recall,
 )
 from skgen.metrics._mmd import mmd
+from skgen.utils._compat import Interval, StrOptions, _num_samples, validate_params
 from skgen.utils._random import draw_seed
 from skgen.utils._sampling import can_sample, sample_from
 

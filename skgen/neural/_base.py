@@ -12,13 +12,14 @@ from typing import ClassVar
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import (
-    Interval,
-    StrOptions,
-    validate_parameter_constraints,
-)
 from sklearn.utils.validation import check_is_fitted
 
+from skgen.utils._compat import (
+    Interval,
+    StrOptions,
+    import_engine,
+    validate_parameter_constraints,
+)
 from skgen.utils._warnings import warn
 
 NEURAL_PARAMETER_CONSTRAINTS: dict = {
@@ -40,7 +41,7 @@ NEURAL_PARAMETER_CONSTRAINTS: dict = {
 
 
 def _optimizer(name):
-    import torch
+    torch = import_engine("torch")
 
     return {
         "adam": torch.optim.Adam,
@@ -62,7 +63,7 @@ class NonFiniteLossError(ValueError):
 
 
 def _stop_on_non_finite():
-    from skorch.callbacks import Callback
+    Callback = import_engine("skorch.callbacks", "Callback")
 
     class StopOnNonFiniteLoss(Callback):
         """Stop training with a clear error when a batch loss is not finite."""
@@ -111,9 +112,11 @@ class NeuralTrainingMixin:
         live ones in ``fit``, the fitted ones (``_fitted_params``) when a
         saved model is loaded.
         """
-        from skorch import NeuralNet
-        from skorch.callbacks import EarlyStopping, ProgressBar
-        from skorch.dataset import ValidSplit
+        NeuralNet = import_engine("skorch", "NeuralNet")
+        EarlyStopping, ProgressBar = import_engine(
+            "skorch.callbacks", "EarlyStopping", "ProgressBar"
+        )
+        ValidSplit = import_engine("skorch.dataset", "ValidSplit")
 
         from skgen.neural._torch import BatchIterator, MeanLoss
 
@@ -163,7 +166,7 @@ class NeuralTrainingMixin:
         the module is built and trained, so the same ``random_state`` gives
         the same model and the caller's torch state is left as it was.
         """
-        import torch
+        torch = import_engine("torch")
 
         self._check_neural_params()
         devices = [torch.device(self.device)] if self.device != "cpu" else []
@@ -203,7 +206,7 @@ class NeuralTrainingMixin:
 
     def _check_neural_params(self):
         """Checks the parameter constraints cannot express."""
-        import torch
+        torch = import_engine("torch")
 
         if not positive_ints(self.hidden_layer_sizes):
             raise ValueError(
@@ -261,8 +264,8 @@ class NeuralTrainingMixin:
         saved = state.pop("_net_state", None)
         super().__setstate__(state)
         if saved is not None:
-            import torch
-            from skorch.history import History
+            torch = import_engine("torch")
+            History = import_engine("skorch.history", "History")
 
             self._check_saved_state(saved["weights"])
             # the module's initial weights are overwritten; drawing them

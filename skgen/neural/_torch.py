@@ -3,8 +3,10 @@
 import itertools
 import math
 
-import torch
-from torch import nn
+from skgen.utils._compat import import_engine
+
+torch = import_engine("torch")
+nn = torch.nn
 
 _ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "elu": nn.ELU, "gelu": nn.GELU}
 

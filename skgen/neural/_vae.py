@@ -5,11 +5,7 @@ from typing import ClassVar
 
 import numpy as np
 from scipy.special import logsumexp
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import (
-    Interval,
-    validate_parameter_constraints,
-)
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from skgen.base import (
@@ -23,6 +19,12 @@ from skgen.neural._base import (
     NeuralTrainingMixin,
     positive_ints,
     row_seeded_normal,
+)
+from skgen.utils._compat import (
+    Interval,
+    _fit_context,
+    import_engine,
+    validate_parameter_constraints,
 )
 from skgen.utils._random import draw_seed
 from skgen.utils._validation import reject_iterator
@@ -378,7 +380,7 @@ class VAE(
         ``x`` (and ``c``) are float64 tensors of a block of rows; returns an
         array of shape (n_rows, stop - start).
         """
-        import torch
+        torch = import_engine("torch")
 
         d = self._latent_dim
         eps = row_seeded_normal(x.numpy(), n_samples * d, start * d, stop * d)
@@ -407,7 +409,7 @@ class VAE(
         ``n_samples`` fits in one block (any usual value) that is one
         ``logsumexp`` over all draws of each row.
         """
-        import torch
+        torch = import_engine("torch")
 
         K = (
             self._fitted_params["n_importance_samples"]
@@ -543,7 +545,7 @@ class VAE(
         )
 
     def _latent_mean(self, Xt, onehot):
-        import torch
+        torch = import_engine("torch")
 
         with torch.no_grad():
             mu, _ = self._eval_module().encode(
@@ -584,7 +586,7 @@ class VAE(
         -------
         X : ndarray or DataFrame, in the representation ``fit`` accepted
         """
-        import torch
+        torch = import_engine("torch")
 
         check_is_fitted(self)
         reject_iterator(Z, "Z")
@@ -646,13 +648,13 @@ class VAE(
 
     def _prepare_sample(self, n_samples, rng):
         """One torch generator (seeded before the classes) and the module."""
-        import torch
+        torch = import_engine("torch")
 
         generator = torch.Generator().manual_seed(draw_seed(rng))
         return {"generator": generator, "module": self._eval_module()}
 
     def _sample_class(self, n_samples, class_index, rng, *, generator, module):
-        import torch
+        torch = import_engine("torch")
 
         encoded = []
         with torch.no_grad():

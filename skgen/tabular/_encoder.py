@@ -14,9 +14,8 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 from pandas.api import types as pdt
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.preprocessing import QuantileTransformer
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import (
     _check_feature_names_in,
     check_array,
@@ -25,6 +24,7 @@ from sklearn.utils.validation import (
 )
 
 from skgen.base import fit_atomically
+from skgen.utils._compat import Interval, StrOptions, _fit_context
 from skgen.utils._validation import reject_iterator
 
 __all__ = ["TabularEncoder"]

@@ -13,11 +13,11 @@ from numbers import Integral
 from typing import ClassVar
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import Interval
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from skgen.base import fit_atomically
+from skgen.utils._compat import Interval, _fit_context
 from skgen.utils._validation import (
     check_token_sequences,
     reject_iterator,

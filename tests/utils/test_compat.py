@@ -133,3 +133,21 @@ def test_a_missing_lazy_name_names_its_extra(without):
     without("hmmlearn")
     with pytest.raises(ImportError, match=r'pip install "skgen\[hmm\]"'):
         _compat._hmmc  # noqa: B018
+
+
+def test_a_neural_model_without_torch_names_the_extra(without):
+    from skgen.neural import VAE
+
+    without("torch", "skorch")
+    X = np.random.RandomState(0).normal(size=(20, 2))
+    with pytest.raises(ImportError, match=r'pip install "skgen\[neural\]"'):
+        VAE(max_epochs=1, random_state=0).fit(X)
+
+
+def test_an_hmm_without_hmmlearn_names_the_extra(without):
+    from skgen.hmm import GaussianHMM
+
+    without("hmmlearn")
+    X = [np.random.RandomState(0).normal(size=(10, 2)) for _ in range(4)]
+    with pytest.raises(ImportError, match=r'pip install "skgen\[hmm\]"'):
+        GaussianHMM(n_components=2, random_state=0).fit(X)
