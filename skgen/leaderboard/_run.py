@@ -318,8 +318,10 @@ def run(
     --------
     >>> from skgen.leaderboard import run
     >>> frame = run("text", orders=(1, 2), smoothing=("additive",), n_splits=3)
-    >>> frame[["rank", "model", "likelihood_kind"]].iloc[0].tolist()
-    [1, 'MarkovChain(order=2, additive) [char]', 'exact']
+    >>> frame["model"].tolist()  # best first
+    ['MarkovChain(order=2, additive) [char]', 'MarkovChain(order=1, additive) [char]']
+    >>> frame["likelihood_kind"].tolist()
+    ['exact', 'exact']
     """
     prepared = prepare(
         dataset,
