@@ -1,6 +1,6 @@
 """Helpers shared by the augmenting estimators: seeding, drawing, tables."""
 
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
@@ -16,7 +16,7 @@ from sklearn.utils.validation import (
 )
 
 from skgen.base import fit_atomically, get_generative_tags
-from skgen.utils._compat import Interval, _fit_context
+from skgen.utils._compat import Interval, RealNotInt, _fit_context
 from skgen.utils._resources import check_allocation
 from skgen.utils._sampling import sample_from
 
@@ -28,7 +28,7 @@ TABULAR_REPRESENTATIONS = ("tabular", "dataframe")
 #: ``sampling_strategy``). 0 and 0.0 both add no row.
 N_SYNTHETIC_CONSTRAINTS = [
     Interval(Integral, 0, None, closed="left"),
-    Interval(Real, 0, None, closed="left"),
+    Interval(RealNotInt, 0, None, closed="left"),
     None,
 ]
 

@@ -24,11 +24,10 @@ def trusted_types():
         Fully qualified names of every public skgen estimator class and of
         the engine classes they hold.
     """
+    from skgen.utils._compat import HMMLEARN_ENGINES
     from skgen.utils.discovery import all_estimators
 
     names = {f"{cls.__module__}.{cls.__qualname__}" for _, cls in all_estimators()}
-    names |= {f"hmmlearn.hmm.{name}" for name in _HMMLEARN_ENGINES}
+    names |= {f"hmmlearn.hmm.{name}" for name in HMMLEARN_ENGINES}
     return sorted(names)
 
-
-_HMMLEARN_ENGINES = ("CategoricalHMM", "GaussianHMM", "GMMHMM", "PoissonHMM")
