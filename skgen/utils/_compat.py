@@ -21,7 +21,6 @@ from sklearn.base import _fit_context
 from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import (
     HasMethods,
-    Interval,
     InvalidParameterError,
     RealNotInt,
     StrOptions,
@@ -30,7 +29,25 @@ from sklearn.utils._param_validation import (
     validate_parameter_constraints,
     validate_params,
 )
+from sklearn.utils._param_validation import Interval as _SklearnInterval
 from sklearn.utils.validation import _check_sample_weight, _num_samples
+
+
+class Interval(_SklearnInterval):
+    """sklearn's ``Interval`` constraint, with booleans refused for ints.
+
+    ``True`` is an ``Integral`` to Python, so sklearn's constraint lets
+    ``order=True`` or ``batch_size=True`` through to raw errors deep in the
+    maths; a count is never a boolean, so skgen's int intervals refuse
+    them with sklearn's message ("must be an int in the range [1, inf). Got
+    True instead.").
+    """
+
+    def is_satisfied_by(self, val):
+        if isinstance(val, bool) and self.type is not RealNotInt:
+            return False
+        return super().is_satisfied_by(val)
+
 
 __all__ = [
     "ENGINE_EXTRAS",

@@ -15,12 +15,7 @@ __all__ = ["available_memory", "check_allocation", "format_bytes"]
 _FALLBACK_BYTES = 8 * 2**30
 
 
-def available_memory():
-    """Bytes of memory available to a new allocation (a best estimate).
-
-    ``MemAvailable`` of ``/proc/meminfo`` where the system has it, the
-    physical memory otherwise.
-    """
+def _meminfo_available():
     try:
         with open("/proc/meminfo") as f:
             for line in f:
@@ -32,6 +27,50 @@ def available_memory():
         return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (AttributeError, OSError, ValueError):
         return _FALLBACK_BYTES
+
+
+def _address_space_left():
+    """Bytes the process may still map under its ``RLIMIT_AS`` (``ulimit -v``)."""
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, OSError, ValueError):
+        return None
+    if soft == resource.RLIM_INFINITY:
+        return None
+    try:
+        with open("/proc/self/statm") as f:
+            used = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        used = 0
+    return max(soft - used, 0)
+
+
+def _cgroup_memory_left():
+    """Bytes left under a cgroup v2 memory limit (containers), if one is set."""
+    try:
+        with open("/sys/fs/cgroup/memory.max") as f:
+            limit = f.read().strip()
+        if limit == "max":
+            return None
+        with open("/sys/fs/cgroup/memory.current") as f:
+            current = int(f.read().strip())
+        return max(int(limit) - current, 0)
+    except (OSError, ValueError):
+        return None
+
+
+def available_memory():
+    """Bytes of memory available to a new allocation (a best estimate).
+
+    The least of the system's ``MemAvailable`` (``/proc/meminfo``; the
+    physical memory where the system does not say), what the process's
+    address-space limit (``ulimit -v``) leaves and what a cgroup memory
+    limit (a container's) leaves.
+    """
+    limits = [_meminfo_available(), _address_space_left(), _cgroup_memory_left()]
+    return min(x for x in limits if x is not None)
 
 
 def format_bytes(n_bytes):
