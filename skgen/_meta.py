@@ -45,6 +45,24 @@ def _rows(X, indices):
     return _safe_indexing(X, indices)
 
 
+def _log_likelihoods(generator, X):
+    """``generator.score_samples(X)``, checked: one number per sample, no NaN."""
+    scores = np.asarray(generator.score_samples(X), dtype=float)
+    n = _num_samples(X)
+    if scores.shape != (n,):
+        raise ValueError(
+            f"{type(generator).__name__}.score_samples returned shape "
+            f"{scores.shape}; expected one log-likelihood per sample ({n},)."
+        )
+    if np.isnan(scores).any():
+        raise ValueError(
+            f"{type(generator).__name__}.score_samples returned NaN for "
+            f"sample(s) {np.flatnonzero(np.isnan(scores))[:10].tolist()}; a "
+            "log-likelihood must be a number (-inf for impossible samples)."
+        )
+    return scores
+
+
 def _delegated_input_tags(tags, generator):
     """The input tags of ``tags`` replaced by those of ``generator``."""
     try:
@@ -181,7 +199,12 @@ class GenerativeClassifier(
     def _class_priors(self, counts):
         if self.priors is None:
             return counts / counts.sum()
-        priors = np.asarray(self.priors, dtype=float)
+        try:
+            priors = np.asarray(self.priors, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"priors must be an array of probabilities; got {self.priors!r}."
+            ) from None
         if priors.shape != counts.shape:
             raise ValueError(
                 f"priors must have one value per class ({counts.shape[0]}); got "
@@ -247,9 +270,9 @@ class GenerativeClassifier(
         check_is_fitted(self)
         if not self.conditional_:
             return np.column_stack(
-                [np.asarray(est.score_samples(X), float) for est in self.estimators_]
+                [_log_likelihoods(est, X) for est in self.estimators_]
             )
-        log_px = np.asarray(self.generator_.score_samples(X), dtype=float)
+        log_px = _log_likelihoods(self.generator_, X)
         log_post = self.generator_.predict_log_proba(X)
         return log_post + log_px[:, None] - self._train_log_prior
 
@@ -342,7 +365,7 @@ class GenerativeOutlierDetector(
         self : GenerativeOutlierDetector
         """
         generator = clone(self.generator).fit(X)
-        scores = np.asarray(generator.score_samples(X), dtype=float)
+        scores = _log_likelihoods(generator, X)
         with np.errstate(invalid="ignore"):
             offset = float(np.percentile(scores, 100.0 * self.contamination))
         if np.isnan(offset):  # the quantile falls between two -inf scores
@@ -366,7 +389,7 @@ class GenerativeOutlierDetector(
         scores : ndarray of shape (n_samples,)
         """
         check_is_fitted(self)
-        return np.asarray(self.generator_.score_samples(X), dtype=float)
+        return _log_likelihoods(self.generator_, X)
 
     def decision_function(self, X):
         """``score_samples(X) - offset_``: negative for outliers.

@@ -254,3 +254,34 @@ def test_zero_likelihood_under_every_class_names_the_vae_case():
     ).fit(X, np.repeat([0, 1], 20))
     with pytest.raises(ValueError, match="constant of a column that was constant"):
         clf.predict([[0.0, 0.0, 1.0]])
+
+
+class _Broken(GaussianMixture):
+    """A density model whose scores are malformed."""
+
+    def __init__(self, mode="nan"):
+        super().__init__()
+        self.mode = mode
+
+    def score_samples(self, X):
+        n = len(X)
+        return np.full(n, np.nan) if self.mode == "nan" else np.zeros(n + 1)
+
+
+@pytest.mark.parametrize(
+    ("mode", "match"),
+    [("nan", "returned NaN for sample"), ("shape", r"returned shape \(5,\)")],
+)
+def test_malformed_generator_scores_are_named(iris, mode, match):
+    X, y = iris
+    with pytest.raises(ValueError, match=match):
+        GenerativeClassifier(_Broken(mode)).fit(X, y).predict(X[:4])
+    with pytest.raises(ValueError, match=match):
+        GenerativeOutlierDetector(_Broken(mode)).fit(X[:4])
+
+
+def test_non_numeric_priors():
+    with pytest.raises(TypeError, match="priors must be an array of probabilities"):
+        GenerativeClassifier(MarkovChain(), priors=["a", "b"]).fit(
+            [[0], [1]] * 3, [0, 1] * 3
+        )

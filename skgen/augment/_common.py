@@ -281,6 +281,9 @@ def as_rows_like(X_new, X, n_samples, who):
                 f"with columns {list(X.columns)}."
             )
         X_new = X_new[X.columns].reset_index(drop=True)
+        numeric = X_new.select_dtypes(include="number")
+        if numeric.shape[1]:
+            _check_finite_rows(numeric.to_numpy(dtype=float), who)
         columns = {c: round_to_dtype(X_new[c], d) for c, d in X.dtypes.items()}
         return pd.DataFrame(columns, columns=X.columns).astype(X.dtypes.to_dict())
     X_new = np.asarray(X_new)
@@ -289,7 +292,20 @@ def as_rows_like(X_new, X, n_samples, who):
             f"{who} returned an array of shape {X_new.shape}; expected "
             f"{(n_samples, X.shape[1])}."
         )
+    _check_finite_rows(X_new, who)
     return round_to_dtype(X_new, X.dtype).astype(X.dtype, copy=False)
+
+
+def _check_finite_rows(values, who):
+    """Generated numbers must be finite: blame the generator, not the user."""
+    values = np.asarray(values)
+    if values.dtype.kind in "fc" and not np.all(np.isfinite(values)):
+        bad = np.flatnonzero(~np.all(np.isfinite(values), axis=1))
+        raise ValueError(
+            f"{who} returned {bad.shape[0]} row(s) with NaN or infinite values "
+            f"(rows {bad[:10].tolist()}); the generator is broken or diverged, "
+            "so no synthetic rows were added."
+        )
 
 
 def take_rows(X, mask):

@@ -148,3 +148,29 @@ def test_mixed_label_types_are_refused(data, make):
         make()(X, [1, "a"] * 20)
     with pytest.raises(ValueError, match="Unknown label type"):
         make()(X, np.array([1, "a"] * 20, dtype=object))
+
+
+class _NaNSampler:
+    """A generator that fits but samples NaN rows."""
+
+    def fit(self, X, y=None):
+        self.n_features_in_ = np.asarray(X).shape[1]
+        return self
+
+    def sample(self, n_samples=1, random_state=None):
+        return np.full((n_samples, self.n_features_in_), np.nan)
+
+    def get_params(self, deep=True):
+        return {}
+
+    def set_params(self, **params):
+        return self
+
+
+def test_generated_nan_rows_blame_the_generator():
+    from skgen.augment import GenerativeResampler
+
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(60, 3)), np.array([0] * 45 + [1] * 15)
+    with pytest.raises(ValueError, match=r"returned 30 row\(s\) with NaN"):
+        GenerativeResampler(_NaNSampler(), conditional=False).fit_resample(X, y)
