@@ -149,7 +149,7 @@ def _hmm_candidates(*, random_state, hmm_states):
 
 def _check_sequences(dataset, train, options, label, given):
     """Every training fold needs a time step per HMM state at least."""
-    k = max(options["hmm_states"])
+    k = max(options["hmm_states"], default=0)
     steps = min(sum(len(dataset.X[i]) for i in idx) for idx in train)
     if steps < k:
         raise LeaderboardOptionError(

@@ -105,6 +105,14 @@ def prepare(
             f"the {dataset!r} leaderboard takes the options {sorted(defaults)}; "
             f"got {', '.join(map(repr, unknown))}."
         )
+    for name, value in options.items():
+        if isinstance(defaults[name], tuple) and not isinstance(
+            value, list | tuple | range
+        ):
+            raise LeaderboardOptionError(
+                f"{name} must be a list or tuple, like its default "
+                f"{defaults[name]!r}; got {value!r}."
+            )
     given = set(options) if given is None else set(given)
     options = {**defaults, **options}
     label = label or (lambda option: option)

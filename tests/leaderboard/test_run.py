@@ -145,6 +145,8 @@ def test_json_of_a_frame_round_trips():
          "'pca_components']; got 'hmm_states'"),
         ("text", {"n_splits": 1}, "n_splits must be an int >= 2; got 1"),
         ("text", {"data": []}, "data holds no documents"),
+        ("sequences", {"hmm_states": 3}, "hmm_states must be a list or tuple, "
+         "like its default (1, 2, 3, 4, 5); got 3."),
         ("text", {"level": "byte"}, "level must be 'char' or 'word'; got 'byte'"),
         ("sequences", {"n_sequences": 4, "n_splits": 2, "hmm_states": (500,)},
          "hmm_states 500 needs at least 500 time steps in every training fold; "
