@@ -15,6 +15,7 @@ from sklearn.utils.multiclass import type_of_target
 
 from skgen.metrics._validation import check_samples
 from skgen.utils._compat import HasMethods, validate_params
+from skgen.utils._random import draw_seed
 
 
 @validate_params(
@@ -110,7 +111,7 @@ def detection_score(X_real, X_generated, *, estimator=None, cv=5, random_state=N
         min_samples=2,
     )
     rng = check_random_state(random_state)
-    seed = rng.randint(np.iinfo(np.int32).max)
+    seed = draw_seed(rng)
     if estimator is not None and not (
         hasattr(estimator, "predict_proba") or hasattr(estimator, "decision_function")
     ):

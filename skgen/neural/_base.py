@@ -11,7 +11,6 @@ from typing import ClassVar
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from skgen.utils._compat import (
@@ -20,6 +19,7 @@ from skgen.utils._compat import (
     import_engine,
     validate_parameter_constraints,
 )
+from skgen.utils._random import draw_seed
 from skgen.utils._warnings import warn
 
 NEURAL_PARAMETER_CONSTRAINTS: dict = {
@@ -95,9 +95,7 @@ class NeuralTrainingMixin:
     _neural_constraints: ClassVar[dict] = NEURAL_PARAMETER_CONSTRAINTS
 
     def _seed(self):
-        return int(
-            check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        )
+        return draw_seed(self.random_state)
 
     @property
     def module_(self):
