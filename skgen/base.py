@@ -587,6 +587,8 @@ def _check_no_missing_labels(y):
     """Name the missing labels (NaN, None, pd.NA) before sklearn's checks do."""
     import pandas as pd
 
+    if getattr(getattr(y, "dtype", None), "kind", "O") in "biuSU":
+        return  # typed arrays of ints, bools or strings hold neither
     try:
         values = np.asarray(y, dtype=object).ravel()
     except ValueError:  # ragged: sklearn's checks say what is wrong
@@ -596,6 +598,16 @@ def _check_no_missing_labels(y):
         raise ValueError(
             f"y must hold a class label for every sample; got missing labels "
             f"(NaN or None) at index {missing[:10].tolist()}."
+        )
+    # True == 1 to numpy: a mix would merge two classes silently
+    is_bool = np.fromiter(
+        (isinstance(v, bool | np.bool_) for v in values), bool, values.shape[0]
+    )
+    if is_bool.any() and not is_bool.all():
+        raise ValueError(
+            "y mixes booleans and other labels (e.g. "
+            f"{values[is_bool][0]!r} and {values[~is_bool][0]!r}); True and 1 "
+            "would become one class. Use labels of one type."
         )
 
 

@@ -285,3 +285,10 @@ def test_non_numeric_priors():
         GenerativeClassifier(MarkovChain(), priors=["a", "b"]).fit(
             [[0], [1]] * 3, [0, 1] * 3
         )
+
+
+def test_boolean_and_int_labels_are_not_merged():
+    with pytest.raises(ValueError, match="mixes booleans and other labels"):
+        GenerativeClassifier(MarkovChain()).fit([[0], [1], [0], [1]], [True, 2, 2, 1])
+    with pytest.raises(ValueError, match="mixes booleans and other labels"):
+        MarkovChain().fit([[0], [1]], np.array([True, 2], dtype=object))
