@@ -16,7 +16,7 @@ from skgen.utils.discovery import all_estimators
 from skgen.utils.estimator_checks import parametrize_with_checks
 
 ALL = [est for _, cls in all_estimators() for est in construct_instances(cls)]
-GENERATIVE = [est for est in ALL if hasattr(est, "sample")]
+GENERATIVE = [est for est in ALL if hasattr(est, "__skgen_tags__")]  # translators too
 TWO_D = [est for est in ALL if est.__sklearn_tags__().input_tags.two_d_array]
 
 

@@ -18,7 +18,6 @@ from skgen.augment._common import (
     AugmentedMixin,
     check_augmented_size,
     check_class_labels,
-    check_n_synthetic,
     delegate,
     fit_method,
     n_synthetic_strategy,
@@ -162,7 +161,6 @@ class AugmentedClassifier(
     def _check_n_synthetic(self):
         if self.n_synthetic is None:
             return
-        check_n_synthetic(self.n_synthetic)
         if not (
             isinstance(self.sampling_strategy, str) and self.sampling_strategy == "auto"
         ):

@@ -33,14 +33,6 @@ N_SYNTHETIC_CONSTRAINTS = [
 ]
 
 
-def check_n_synthetic(n_synthetic):
-    """Reject booleans, which the Integral interval would accept."""
-    if isinstance(n_synthetic, bool):
-        raise TypeError(
-            f"n_synthetic must be an int >= 0 or a float >= 0; got {n_synthetic!r}."
-        )
-
-
 def n_rows_to_add(n_synthetic, n_samples):
     """Rows for ``n_synthetic``: an int as is, a float as a fraction.
 

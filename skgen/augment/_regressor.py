@@ -18,7 +18,6 @@ from skgen.augment._common import (
     Seeds,
     check_augmented_size,
     check_frame_X_y,
-    check_n_synthetic,
     check_tabular_generator,
     concat_rows,
     draw,
@@ -171,7 +170,6 @@ class AugmentedRegressor(
         -------
         self : AugmentedRegressor
         """
-        check_n_synthetic(self.n_synthetic)
         check_tabular_generator(self.generator, type(self).__name__)
         y_name = getattr(y, "name", None)
         X, y = self._check_X_y(X, y)

@@ -266,7 +266,6 @@ class VAE(
         """
         from skgen.tabular import TabularEncoder
 
-        check_count(self.n_importance_samples, "n_importance_samples")
         self.__dict__.pop("feature_names_in_", None)
         encoder = TabularEncoder().fit(X)
         Xt = encoder.transform(X)

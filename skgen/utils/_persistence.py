@@ -30,4 +30,3 @@ def trusted_types():
     names = {f"{cls.__module__}.{cls.__qualname__}" for _, cls in all_estimators()}
     names |= {f"hmmlearn.hmm.{name}" for name in HMMLEARN_ENGINES}
     return sorted(names)
-
