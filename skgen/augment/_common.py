@@ -16,7 +16,9 @@ from sklearn.utils.validation import (
 )
 
 from skgen.base import fit_atomically, get_generative_tags
+from skgen.tabular._values import check_complete, round_to_dtype
 from skgen.utils._compat import Interval, RealNotInt, _fit_context
+from skgen.utils._random import draw_seed
 from skgen.utils._resources import check_allocation
 from skgen.utils._sampling import sample_from
 
@@ -103,11 +105,6 @@ def check_augmented_size(n_rows, n_new, n_columns, n_features, owner):
 
 
 # ----------------------------------------------------------- generators
-
-
-def draw_seed(rng):
-    """An int seed drawn from a ``RandomState``."""
-    return int(rng.randint(np.iinfo(np.int32).max))
 
 
 class Seeds:
@@ -201,22 +198,7 @@ def check_frame(X, owner):
     sparse = {c: X[c].dtype.subtype for c in X.columns if _is_sparse(X[c].dtype)}
     if sparse:
         X = X.astype(sparse)
-    missing = X.columns[X.isna().any(axis=0).to_numpy()].tolist()
-    if missing:
-        raise ValueError(
-            f"Input X contains missing values (NaN, None or pd.NA) in columns "
-            f"{missing}; {owner} does not accept them. Impute them or drop "
-            "those rows first."
-        )
-    numeric = X.select_dtypes(include="number")
-    infinite = numeric.columns[
-        np.isinf(numeric.to_numpy(dtype=float)).any(axis=0)
-    ].tolist()
-    if infinite:
-        raise ValueError(
-            f"Input X contains infinity in columns {infinite}; {owner} does "
-            "not accept it."
-        )
+    check_complete(X, owner)
     return X
 
 
@@ -234,24 +216,6 @@ def check_frame_X_y(estimator, X, y):
 
 def _is_sparse(dtype):
     return isinstance(dtype, pd.SparseDtype)
-
-
-def round_to_dtype(values, dtype):
-    """Generated ``values`` (a column, or a whole array) ready for ``dtype``.
-
-    Bool columns are thresholded at 0.5 and integer columns rounded to the
-    nearest integer and clipped to the dtype's range: a model of numbers
-    gives floats near them, which a plain ``astype`` would truncate toward
-    zero or call True whenever nonzero. Values of other dtypes are
-    returned as they are; the caller casts them.
-    """
-    kind = getattr(dtype, "kind", "O")
-    if kind == "b":
-        return np.asarray(values, dtype=float) > 0.5
-    if kind in "iu" and np.asarray(values).dtype.kind not in "iu":
-        info = np.iinfo(getattr(dtype, "numpy_dtype", dtype))  # nullable Int64
-        return np.clip(np.rint(np.asarray(values, dtype=float)), info.min, info.max)
-    return values
 
 
 def as_rows_like(X_new, X, n_samples, who):

@@ -24,21 +24,12 @@ from sklearn.utils.validation import (
 )
 
 from skgen.base import fit_atomically
+from skgen.tabular._values import _MAX_QUOTED, check_complete, round_to_dtype
+from skgen.tabular._values import quote as _quote
 from skgen.utils._compat import Interval, StrOptions, _fit_context
 from skgen.utils._validation import reject_iterator
 
 __all__ = ["TabularEncoder"]
-
-#: At most this many offending values are quoted in an error message.
-_MAX_QUOTED = 10
-
-
-def _quote(values):
-    """Short repr of a list of values for an error message."""
-    values = list(values)
-    shown = ", ".join(repr(v) for v in values[:_MAX_QUOTED])
-    more = len(values) - _MAX_QUOTED
-    return f"[{shown}{f', ... ({more} more)' if more > 0 else ''}]"
 
 
 def _sorted_levels(values):
@@ -89,16 +80,8 @@ def _binary_unit(values):
 
 
 def _cast_numeric(values, dtype):
-    """Cast float64 values back to a numeric dtype; integers are rounded."""
-    np_dtype = getattr(dtype, "numpy_dtype", dtype)  # pandas nullable dtypes
-    if np.issubdtype(np_dtype, np.integer):
-        info = np.iinfo(np_dtype)
-        # the largest floats inside the range (float(2**63 - 1) is 2**63)
-        low = float(info.min)
-        high = float(info.max)
-        if int(high) > info.max:
-            high = np.nextafter(high, -np.inf)
-        values = np.clip(np.rint(values), low, high)
+    """Cast float64 values back to a numeric dtype (:func:`round_to_dtype`)."""
+    values = round_to_dtype(values, dtype)
     if isinstance(dtype, np.dtype):
         return values.astype(dtype)
     return pd.array(values).astype(dtype)
@@ -385,25 +368,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         )
 
     def _check_missing(self, frame):
-        has_na = frame.isna().any()
-        if has_na.any():
-            cols = has_na.index[has_na.to_numpy()].tolist()
-            raise ValueError(
-                f"Input X contains missing values (NaN, None or pd.NA) in "
-                f"columns {_quote(cols)}; TabularEncoder(missing='error') does "
-                "not accept them. Impute them or drop those rows first."
-            )
-        inf_cols = [
-            col
-            for col in frame.columns
-            if pdt.is_float_dtype(frame[col].dtype)
-            and np.isinf(frame[col].to_numpy(dtype=np.float64)).any()
-        ]
-        if inf_cols:
-            raise ValueError(
-                f"Input X contains infinite values (inf) in columns "
-                f"{_quote(inf_cols)}; numeric columns must be finite."
-            )
+        check_complete(frame, "TabularEncoder(missing='error')")
 
     # -------------------------------------------------------------------- fit
 
