@@ -43,7 +43,9 @@ class Letters(StrOptions):
         return f"a str of letters from {self.letters!r}"
 
 
-def check_prior(value, name, shape, *, positive=True, allow_none=False):
+def check_prior(
+    value, name, shape, *, positive=True, non_negative=False, allow_none=False
+):
     """A prior as a float or a float array broadcastable to ``shape``.
 
     Parameters
@@ -57,6 +59,9 @@ def check_prior(value, name, shape, *, positive=True, allow_none=False):
     positive : bool, default=True
         Require every value > 0 (Dirichlet concentrations); otherwise finite
         values are enough.
+    non_negative : bool, default=False
+        With ``positive=False``: require every value >= 0 (prior weights,
+        Gamma rates, variance priors).
     allow_none : bool, default=False
         Let None through (hmmlearn's default).
     """
@@ -76,9 +81,17 @@ def check_prior(value, name, shape, *, positive=True, allow_none=False):
             raise ValueError(
                 f"{name} must be {expected}; got shape {arr.shape}."
             ) from None
-    ok = np.isfinite(arr) & ((arr > 0) if positive else True)
+    ok = np.isfinite(arr)
+    if positive:
+        ok &= arr > 0
+    elif non_negative:
+        ok &= arr >= 0
     if not np.all(ok):
-        expected = "> 0 and finite" if positive else "finite"
+        expected = (
+            "> 0 and finite"
+            if positive
+            else (">= 0 and finite" if non_negative else "finite")
+        )
         raise ValueError(f"{name} must be {expected}; got {arr[~ok].ravel()[0]}.")
     return float(arr) if arr.ndim == 0 else arr
 
@@ -552,6 +565,14 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         log_prob, posteriors, _, _ = batch.expectations(
             model.startprob_, model.transmat_, self._log_frameprob(model, batch.frames)
         )
+        impossible = np.flatnonzero(~np.isfinite(log_prob))
+        if impossible.size:
+            raise ValueError(
+                f"Sequence(s) {impossible[:10].tolist()} have zero likelihood "
+                "(log-likelihood -inf) under the model, so their state "
+                "posteriors are undefined; their values are outside what the "
+                "model can emit (or too far out for float64)."
+            )
         return log_prob, self._split(batch.to_input_order(posteriors), lengths)
 
     def predict_states(self, X):

@@ -116,13 +116,20 @@ def _gaussian_prior_kwargs(est, n_components):
             est.means_prior, "means_prior", (*n_components, F), positive=False
         ),
         "means_weight": check_prior(
-            est.means_weight, "means_weight", n_components, positive=False
+            est.means_weight,
+            "means_weight",
+            n_components,
+            positive=False,
+            non_negative=True,
         ),
         "covars_prior": check_prior(
             est.covars_prior,
             "covars_prior",
             None,
             positive=False,
+            # GMMHMM's own default is improper (negative): only None or
+            # an explicit value there; a GaussianHMM's is a variance
+            non_negative=not allow_none,
             allow_none=allow_none,
         ),
         "covars_weight": check_prior(
@@ -643,10 +650,18 @@ class PoissonHMM(BaseHMM):
         shape = (self.n_components, self.n_features_in_)
         return {
             "lambdas_prior": check_prior(
-                self.lambdas_prior, "lambdas_prior", shape, positive=False
+                self.lambdas_prior,
+                "lambdas_prior",
+                shape,
+                positive=False,
+                non_negative=True,
             ),
             "lambdas_weight": check_prior(
-                self.lambdas_weight, "lambdas_weight", shape, positive=False
+                self.lambdas_weight,
+                "lambdas_weight",
+                shape,
+                positive=False,
+                non_negative=True,
             ),
         }
 

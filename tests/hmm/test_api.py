@@ -146,7 +146,7 @@ def test_priors_as_lists_are_arrays(data):
         ),
         ({"startprob_prior": ["a", "b"]}, "startprob_prior must be a float or"),
         ({"means_prior": np.inf}, "means_prior must be finite; got inf"),
-        ({"covars_prior": np.nan}, "covars_prior must be finite; got nan"),
+        ({"covars_prior": np.nan}, "covars_prior must be >= 0 and finite; got nan"),
     ],
 )
 def test_bad_priors_are_named(data, params, match):
@@ -162,7 +162,7 @@ def test_bad_emission_priors_are_named():
         CategoricalHMM(2, emissionprob_prior=[1.0, 1.0]).fit([[0, 1, 2, 1]])
     with pytest.raises(ValueError, match="weights_prior must be > 0"):
         GMMHMM(2, n_mix=2, weights_prior=[0.0, 1.0]).fit([np.ones((6, 1))])
-    with pytest.raises(ValueError, match="lambdas_prior must be finite"):
+    with pytest.raises(ValueError, match="lambdas_prior must be >= 0 and finite"):
         PoissonHMM(2, lambdas_prior=np.inf).fit([np.ones((6, 1), dtype=int)])
 
 
@@ -211,3 +211,30 @@ def test_a_class_with_fewer_steps_than_states_is_named():
     X = [rng.normal(size=(30, 2)) for _ in range(4)] + [rng.normal(size=(2, 2))]
     with pytest.raises(ValueError, match="in every class; class 1 has 2"):
         GaussianHMM(3, random_state=0).fit(X, [0, 0, 0, 0, 1])
+
+
+def test_state_posteriors_of_an_impossible_sequence_are_an_error():
+    rng = np.random.RandomState(0)
+    hmm = GaussianHMM(2, max_iter=5, random_state=0).fit(
+        [rng.normal(size=(10, 2)) for _ in range(5)]
+    )
+    with pytest.raises(ValueError, match=r"Sequence\(s\) \[0\] have zero likelihood"):
+        hmm.predict_state_proba([np.array([[1e300, 0.0]])])
+    proba = hmm.predict_state_proba([rng.normal(size=(4, 2))])[0]
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+
+
+@pytest.mark.parametrize(
+    ("est", "match"),
+    [
+        (PoissonHMM(2, lambdas_prior=-100.0), "lambdas_prior must be >= 0"),
+        (PoissonHMM(2, lambdas_weight=-1.0), "lambdas_weight must be >= 0"),
+        (GaussianHMM(2, covars_prior=-1.0), "covars_prior must be >= 0"),
+        (GaussianHMM(2, means_weight=[-1.0, 1.0]), "means_weight must be >= 0"),
+    ],
+)
+def test_negative_prior_weights_and_rates_are_refused(est, match):
+    rng = np.random.RandomState(0)
+    X = [rng.poisson(3, size=(10, 2)) for _ in range(4)]
+    with pytest.raises(ValueError, match=match):
+        est.fit(X)
