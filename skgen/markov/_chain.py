@@ -11,8 +11,22 @@ from sklearn.utils.validation import check_is_fitted
 from skgen.base import GenerativeClassifierMixin, GenerativeMixin, fit_atomically
 from skgen.markov import _ngram
 from skgen.utils._compat import Interval, StrOptions, _fit_context
+from skgen.utils._resources import check_allocation
 from skgen.utils._validation import check_token_sequences, frames_of
 from skgen.utils._vocabulary import Vocabulary
+
+#: Bytes per (event, context position) while events are counted or scored:
+#: the padded layout, the gathered contexts, their codes and the sorts
+#: (about 150 measured at order 100 on the embedded corpus).
+_BYTES_PER_CONTEXT_SLOT = 160
+
+
+def _check_context_memory(n_events, order, what):
+    """Refuse counting or scoring whose context arrays cannot fit in memory."""
+    check_allocation(
+        _BYTES_PER_CONTEXT_SLOT * n_events * (order + 1),
+        f"MarkovChain {what} of {n_events} events at order {order}",
+    )
 
 
 class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
@@ -247,6 +261,7 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
     def _accumulate(self, X, y):
         tokens, lengths = check_token_sequences(X)
         order = min(self.order, int(lengths.max()) + 1)
+        _check_context_memory(tokens.shape[0] + lengths.shape[0], order, "fit")
         if hasattr(self, "order_"):
             order = max(order, self.order_)
             # Contexts of the old batches, all shorter than ``order``, are
@@ -345,6 +360,7 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         check_is_fitted(self)
         tokens, lengths = check_token_sequences(X)
         V, order = self.vocabulary_.shape[0], self.order_
+        _check_context_memory(tokens.shape[0] + lengths.shape[0], order, "scoring")
         symbols = _ngram.to_internal(tokens, self.vocabulary_)
         flat, targets, seq = _ngram.pad_sequences(symbols, lengths, order, V + 2, V + 1)
         contexts = flat[targets[:, None] - order + np.arange(order)]

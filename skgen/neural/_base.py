@@ -6,6 +6,7 @@ level, so ``import skgen.neural`` stays cheap.
 
 import copy
 import math
+from itertools import pairwise
 from numbers import Integral, Real
 from typing import ClassVar
 
@@ -20,6 +21,7 @@ from skgen.utils._compat import (
     validate_parameter_constraints,
 )
 from skgen.utils._random import draw_seed
+from skgen.utils._resources import check_allocation
 from skgen.utils._warnings import warn
 
 NEURAL_PARAMETER_CONSTRAINTS: dict = {
@@ -49,6 +51,21 @@ def _optimizer(name):
         "sgd": torch.optim.SGD,
         "rmsprop": torch.optim.RMSprop,
     }[name]
+
+
+def mlp_parameters(n_in, hidden, n_out):
+    """Number of weights and biases of :func:`skgen.neural._torch.mlp`."""
+    widths = [n_in, *hidden, n_out]
+    return sum((a + 1) * b for a, b in pairwise(widths))
+
+
+def check_network_size(n_parameters, what):
+    """Refuse a network whose training state cannot fit in memory.
+
+    Training keeps float32 weights, gradients and two Adam moments (16 bytes
+    a parameter) and scoring a float64 copy (8 more).
+    """
+    check_allocation(24 * n_parameters, f"{what} with {n_parameters:,} parameters")
 
 
 def positive_ints(values):

@@ -17,6 +17,8 @@ from skgen.base import (
 from skgen.neural._base import (
     NEURAL_PARAMETER_CONSTRAINTS,
     NeuralTrainingMixin,
+    check_network_size,
+    mlp_parameters,
     positive_ints,
     row_seeded_normal,
 )
@@ -292,6 +294,12 @@ class VAE(
             "blocks": blocks,
             "n_classes": n_classes,
         }
+        hidden, d = tuple(self.hidden_layer_sizes), self.latent_dim
+        check_network_size(
+            mlp_parameters(Xt.shape[1] + n_classes, hidden, 2 * d)
+            + mlp_parameters(d + n_classes, hidden[::-1], Xt.shape[1]),
+            f"a VAE (hidden_layer_sizes={self.hidden_layer_sizes!r}, latent_dim={d})",
+        )
         self.net_ = self._train_net(inputs, self._seed())
         self._warn_if_not_stopped()
         self.encoder_ = encoder

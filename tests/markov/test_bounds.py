@@ -150,3 +150,16 @@ def test_sample_request_too_large_fails_before_allocating(monkeypatch):
     too_many = int(10**6 / per_sample) + 1
     with pytest.raises(ValueError, match=rf"sample\(n_samples={too_many}\) would need"):
         mc.sample(too_many)
+
+
+def test_counting_that_cannot_fit_fails_before_allocating():
+    # order 10**5 on one sequence of 10**5 tokens: 10**10 context slots
+    with pytest.raises(ValueError, match="MarkovChain fit of 100001 events at order"):
+        MarkovChain(order=10**5).fit([np.arange(10**5) % 7])
+
+
+def test_scoring_that_cannot_fit_fails_before_allocating(monkeypatch):
+    mc = MarkovChain(order=3).fit([[0, 1, 2, 1, 0]])
+    monkeypatch.setattr("skgen.utils._resources.available_memory", lambda: 1000)
+    with pytest.raises(ValueError, match="MarkovChain scoring of 6 events at order 3"):
+        mc.score_samples([[0, 1, 2, 1, 0]])

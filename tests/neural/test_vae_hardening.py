@@ -478,3 +478,13 @@ def test_early_stopping_warning_points_at_the_line_that_fitted(data):
         resampler.fit_resample(X, y)
     assert record[0].filename == __file__
     assert record[0].lineno == line
+
+
+def test_a_network_too_large_for_memory_fails_before_building(data):
+    from skgen.neural._base import mlp_parameters
+    from skgen.neural._torch import mlp
+
+    layers = mlp(7, (5, 3), 4, "relu")
+    assert mlp_parameters(7, (5, 3), 4) == sum(p.numel() for p in layers.parameters())
+    with pytest.raises(ValueError, match=r"a VAE \(hidden_layer_sizes=\(100000, "):
+        VAE(hidden_layer_sizes=(10**5, 10**5), max_epochs=1).fit(data[0])
