@@ -34,6 +34,7 @@ from skgen.leaderboard import (
     sample_best,
     to_json,
 )
+from skgen.leaderboard._datasets import _N_DIGITS
 
 __all__ = ["main"]
 
@@ -299,6 +300,14 @@ def build_parser():
     return parser
 
 
+#: Upper bounds of the command's options (see :func:`_check_args`).
+_MAX_SAMPLES = 10_000
+_MAX_LENGTH = 100_000
+_MAX_SEQUENCES = 100_000
+_MAX_ORDER = 50
+_MAX_EPOCHS = 100_000
+
+
 def _check_args(parser, args):
     """Reject impossible values before any work, with argparse's error format."""
     bounds = [
@@ -321,6 +330,18 @@ def _check_args(parser, args):
     for flag, values, low in bounds:
         if min(values) < low:
             parser.error(f"{flag} must be >= {low}; got {min(values)}")
+    # what a demo on one machine can print or hold (the library takes more)
+    limits = [
+        ("--n-samples", [args.n_samples], _MAX_SAMPLES),
+        ("--max-length", [args.max_length], _MAX_LENGTH),
+        ("--n-sequences", [args.n_sequences], _MAX_SEQUENCES),
+        ("--orders", args.orders or [0], _MAX_ORDER),
+        ("--n-rows", [args.n_rows or 0], _N_DIGITS),
+        ("--max-epochs", [args.max_epochs], _MAX_EPOCHS),
+    ]
+    for flag, values, high in limits:
+        if max(values) > high:
+            parser.error(f"{flag} must be <= {high}; got {max(values)}")
     if args.random_state >= 2**32:
         parser.error(f"--random-state must be < 2**32; got {args.random_state}")
     if args.n_jobs == 0:

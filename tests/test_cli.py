@@ -222,3 +222,24 @@ def test_digits_take_no_text_file(tmp_path, capsys):
 def test_data_too_small_for_the_models_is_a_usage_error(args, message, capsys, no_work):
     err = _usage_error(capsys, ["leaderboard", *args, "--quiet"])
     assert message in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--n-samples", "100000000"], "--n-samples must be <= 10000; got 100000000"),
+        (["--max-length", "10000000"], "--max-length must be <= 100000"),
+        (
+            ["--dataset", "sequences", "--n-sequences", "1000000000"],
+            "--n-sequences must be <= 100000; got 1000000000",
+        ),
+        (["--orders", "2,2000"], "--orders must be <= 50; got 2000"),
+        (["--dataset", "digits", "--n-rows", "100000"], "--n-rows must be <= 1797"),
+        (["--max-epochs", "10000000"], "--max-epochs must be <= 100000"),
+    ],
+)
+def test_huge_values_are_rejected_before_work(args, message, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["leaderboard", *args])
+    assert info.value.code == 2
+    assert f"skgen: error: {message}" in capsys.readouterr().err
