@@ -7,6 +7,7 @@ from sklearn.utils import check_random_state
 
 from skgen.datasets._synthetic import _check_length, _draw_transitions
 from skgen.utils._compat import Interval, StrOptions, validate_params
+from skgen.utils._random import categorical_draws
 
 __all__ = ["make_hmm_sequences"]
 
@@ -23,11 +24,6 @@ _SPACING = 5.0
 _RATE_LOW, _RATE_HIGH = 1.0, 20.0
 # Grids with up to this many points are sampled without replacement directly.
 _MAX_GRID_ENUMERATION = 10**6
-
-
-def _inverse_cdf(cumulative, u):
-    """Index of the first column of each row of ``cumulative`` above ``u``."""
-    return (cumulative <= u[:, None]).sum(axis=1)
 
 
 def _cumulative(probabilities):
@@ -207,12 +203,10 @@ def make_hmm_sequences(
     start_cumulative = _cumulative(startprob)
     trans_cumulative = _cumulative(transmat)
     paths = np.empty((n_sequences, int(lengths.max())), dtype=np.int64)
-    for t in range(paths.shape[1]):
-        u = rng.random_sample(n_sequences)
-        if t == 0:
-            paths[:, 0] = _inverse_cdf(start_cumulative[None, :], u)
-        else:
-            paths[:, t] = _inverse_cdf(trans_cumulative[paths[:, t - 1]], u)
+    if paths.shape[1]:  # all sequences may be empty
+        paths[:, 0] = categorical_draws(start_cumulative, rng, size=n_sequences)
+    for t in range(1, paths.shape[1]):
+        paths[:, t] = categorical_draws(trans_cumulative[paths[:, t - 1]], rng)
     states = [paths[i, :n].copy() for i, n in enumerate(lengths.tolist())]
 
     # All observations at once, given the concatenated states.
@@ -221,9 +215,7 @@ def make_hmm_sequences(
         noise = rng.standard_normal((flat.shape[0], n_features))
         frames = params["means"][flat] + np.sqrt(params["covars"][flat]) * noise
     elif emission == "categorical":
-        u = rng.random_sample(flat.shape[0])
-        frames = _inverse_cdf(_cumulative(params["emissionprob"])[flat], u)
-        frames = frames.astype(np.int64)
+        frames = categorical_draws(_cumulative(params["emissionprob"])[flat], rng)
     else:
         frames = rng.poisson(params["lambdas"][flat]).astype(np.int64)
     X = np.split(frames, np.cumsum(lengths)[:-1])

@@ -6,6 +6,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from skgen.utils._compat import Interval, validate_params
+from skgen.utils._random import categorical_draws
 
 __all__ = ["make_markov_sequences"]
 
@@ -161,8 +162,7 @@ def make_markov_sequences(
     context = np.full(n_sequences, n_contexts - 1, dtype=np.int64)
     out = np.empty((n_sequences, int(lengths.max())), dtype=np.int64)
     for t in range(out.shape[1]):
-        u = rng.random_sample(n_sequences)
-        symbol = (cumulative[context] <= u[:, None]).sum(axis=1)
+        symbol = categorical_draws(cumulative[context], rng)
         out[:, t] = symbol
         context = (context * (n_symbols + 1) + symbol) % n_contexts
 
