@@ -265,8 +265,8 @@ def check_sample_seeding(estimator, X, y, conditional, representation):
     assert joblib.hash(est) == before, "sample must not change the model"
 
 
-def check_persistence(estimator, X, y, conditional, representation):
-    """pickle and skops round-trips keep samples and scores.
+def _round_trips(est):
+    """``est`` after a pickle and a ``skops.io`` round trip.
 
     skops must need no trusted type beyond :func:`skgen.utils.trusted_types`
     and the estimator's own classes.
@@ -275,9 +275,6 @@ def check_persistence(estimator, X, y, conditional, representation):
 
     from skgen.utils import trusted_types
 
-    est = _fit(clone(estimator), X, y, conditional)
-    ref_scores = est.score_samples(X)
-    ref_samples, _ = _split_sample(est.sample(5, random_state=1), conditional)
     dumped = sio.dumps(est)
     untrusted = set(sio.get_untrusted_types(data=dumped))
     own = {
@@ -287,10 +284,22 @@ def check_persistence(estimator, X, y, conditional, representation):
     }
     missing = untrusted - set(trusted_types()) - own
     assert not missing, f"skops needs undocumented trusted types: {missing}"
-    for loaded in (
+    return [
         pickle.loads(pickle.dumps(est)),
         sio.loads(dumped, trusted=sorted(untrusted)),
-    ):
+    ]
+
+
+def check_persistence(estimator, X, y, conditional, representation):
+    """pickle and skops round-trips keep samples and scores.
+
+    skops must need no trusted type beyond :func:`skgen.utils.trusted_types`
+    and the estimator's own classes.
+    """
+    est = _fit(clone(estimator), X, y, conditional)
+    ref_scores = est.score_samples(X)
+    ref_samples, _ = _split_sample(est.sample(5, random_state=1), conditional)
+    for loaded in _round_trips(est):
         np.testing.assert_array_equal(loaded.score_samples(X), ref_scores)
         samples, _ = _split_sample(loaded.sample(5, random_state=1), conditional)
         _assert_same_samples(samples, ref_samples)
@@ -502,25 +511,9 @@ def check_translator_seeding(estimator, X, y, conditional, representation):
 
 def check_translator_persistence(estimator, X, y, conditional, representation):
     """pickle and skops round-trips translate as the original does."""
-    import skops.io as sio
-
-    from skgen.utils import trusted_types
-
     est = clone(estimator).fit(X, y)
     reference = _translations(est, X, y)
-    dumped = sio.dumps(est)
-    untrusted = set(sio.get_untrusted_types(data=dumped))
-    own = {
-        f"{type(e).__module__}.{type(e).__qualname__}"
-        for e in [est, *est.get_params(deep=True).values()]
-        if hasattr(e, "get_params")
-    }
-    missing = untrusted - set(trusted_types()) - own
-    assert not missing, f"skops needs undocumented trusted types: {missing}"
-    for loaded in (
-        pickle.loads(pickle.dumps(est)),
-        sio.loads(dumped, trusted=sorted(untrusted)),
-    ):
+    for loaded in _round_trips(est):
         for a, b in zip(_translations(loaded, X, y), reference, strict=True):
             np.testing.assert_array_equal(a, b)
 
