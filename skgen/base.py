@@ -805,3 +805,13 @@ class GenerativeClassifierMixin:
             prior = np.cumsum(np.exp(self.class_log_prior_))
             return categorical_draws(prior, rng, size=n_samples)
         return self._encode_labels(y, n_samples)
+
+
+def __getattr__(name):
+    # the shared "estimate" likelihood lives in skgen._estimate, which
+    # imports this module; loaded on first use
+    if name == "EstimatedLikelihoodMixin":
+        from skgen._estimate import EstimatedLikelihoodMixin
+
+        return EstimatedLikelihoodMixin
+    raise AttributeError(f"module 'skgen.base' has no attribute {name!r}")

@@ -113,11 +113,12 @@ def test_huge_sample_request_fails_before_any_work(monkeypatch):
     monkeypatch.setattr(
         MarkovChain, "_bytes_per_sample", lambda self: called.append(1) or 10
     )
+    small = MarkovChain().fit([[0, 1]])
     monkeypatch.setattr("skgen.utils._resources.available_memory", lambda: 1000)
     with pytest.raises(
         ValueError, match=r"about 1010 B of memory, more than the 1000 B"
     ):
-        MarkovChain().fit([[0, 1]])._check_sample_params(101, 0)
+        small._check_sample_params(101, 0)
     assert called
 
 
