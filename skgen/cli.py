@@ -50,8 +50,11 @@ _N_COMPONENTS = {"sequences": "hmm_states", "digits": "gmm_components"}
 
 
 class UsageError(Exception):
-    """A bad option, found once the data is known: ``skgen: error: ...``
-    and exit status 2, as argparse reports the others."""
+    """A bad option, found once the data is known.
+
+    Reported as ``skgen: error: ...`` with exit status 2, as argparse
+    reports the others.
+    """
 
 
 def _dest(flag):
@@ -349,7 +352,22 @@ def _check_args(parser, args):
 
 
 def main(argv=None):
-    """Entry point of the ``skgen`` console script."""
+    """Run the ``skgen`` command: the entry point of its console script.
+
+    Parameters
+    ----------
+    argv : list of str, default=None
+        The command-line arguments, without the program name; when None,
+        ``sys.argv[1:]``.
+
+    Returns
+    -------
+    status : int
+        The exit status: 0, or 1 when standard output was closed early
+        (``skgen leaderboard | head``). A bad option exits through
+        :class:`SystemExit` with status 2 (``skgen: error: ...``) before any
+        model is fitted.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     _check_args(parser, args)

@@ -45,16 +45,12 @@ CHECKED = {
     "YD01",  # no Yields section
 }
 
-#: Packages whose public API is being rewritten in the current issue (the
-#: leaderboard library and the command over it); their owners document them.
-PENDING = ("skgen.leaderboard", "skgen.cli")
-
 
 def _public_modules():
     modules = [skgen]
     for info in pkgutil.walk_packages(skgen.__path__, prefix="skgen."):
         parts = info.name.split(".")
-        if any(p.startswith("_") for p in parts[1:]) or info.name.startswith(PENDING):
+        if any(p.startswith("_") for p in parts[1:]):
             continue
         modules.append(import_module(info.name))
     return modules
@@ -71,10 +67,9 @@ def public_api():
     for module in _public_modules():
         for name in getattr(module, "__all__", []):
             obj = getattr(module, name)
-            if (inspect.isclass(obj) or inspect.isfunction(obj)) and (
-                obj.__module__.startswith("skgen.")
-                and not obj.__module__.startswith(PENDING)
-            ):
+            if (
+                inspect.isclass(obj) or inspect.isfunction(obj)
+            ) and obj.__module__.startswith("skgen."):
                 objects[f"{obj.__module__}.{obj.__qualname__}"] = obj
     paths = []
     for path, obj in sorted(objects.items()):

@@ -183,7 +183,7 @@ _DIGIT_RAMP = " .:-=+*#%@"
 
 
 def digits_data(random_state=0, n_rows=None):
-    """sklearn's 8x8 digit images as a dequantized float table.
+    """Load sklearn's 8x8 digit images as a dequantized float table.
 
     Each row is one image (64 pixels, integer grey levels 0 to 16) plus
     noise drawn from U[0, 1) per pixel, so that a density on the result is
@@ -202,6 +202,8 @@ def digits_data(random_state=0, n_rows=None):
     Returns
     -------
     X : ndarray of shape (n_rows, 64), float64
+        The dequantized pixels, in ``[0, 17)``; rows in their order in
+        ``load_digits``.
     """
     from sklearn.datasets import load_digits
 
@@ -260,7 +262,7 @@ def digits_candidates(
     max_epochs=300,
     random_state=0,
 ):
-    """(name, estimator) pairs that the digits leaderboard compares.
+    """Generate the (name, estimator) pairs that the digits leaderboard compares.
 
     skgen's VAE (``max_epochs`` of training), and scikit-learn's density
     models: GaussianMixture with diagonal covariances (``gmm_components``
@@ -269,6 +271,29 @@ def digits_candidates(
     PCA, ``pca_components``) and FactorAnalysis (all components). Their
     ``score_samples`` are log-densities per row in nats; their ``score`` is
     not used (for KernelDensity it is a sum).
+
+    Parameters
+    ----------
+    gmm_components : sequence of int, default=(5, 20, 60)
+        Component counts of the GaussianMixture candidates: one with
+        diagonal covariances per count, and one with full covariances for
+        each count up to 10.
+    bandwidths : sequence of float, default=(1.0, 2.0)
+        Bandwidths of the KernelDensity candidates, one each.
+    pca_components : sequence of int, default=(30, 60)
+        Component counts of the PCA candidates, one each.
+    max_epochs : int, default=300
+        Training epochs of the VAE.
+    random_state : int, default=0
+        Seeds the VAE, the GaussianMixtures and FactorAnalysis.
+
+    Yields
+    ------
+    name : str
+        The candidate's name in the leaderboard, such as
+        ``"GaussianMixture(n_components=5, diag)"``.
+    estimator : estimator
+        The unfitted model.
     """
     from sklearn.decomposition import PCA, FactorAnalysis
     from sklearn.mixture import GaussianMixture

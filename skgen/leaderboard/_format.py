@@ -62,12 +62,25 @@ def _table(frame):
 
 
 def format_table(results):
-    """The leaderboard as aligned text, best held-out likelihood first.
+    """Render the leaderboard as aligned text, best held-out likelihood first.
 
-    ``results`` is the DataFrame of :func:`skgen.leaderboard.run` or the
-    list of :func:`skgen.leaderboard.evaluate`. Exact likelihoods and lower
-    bounds share one table, the kind on every row; estimates follow in a
-    table of their own.
+    Exact likelihoods and lower bounds share one table, the kind on every
+    row; estimates follow in a table of their own.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame or list of Result
+        The DataFrame of :func:`skgen.leaderboard.run` (or of
+        :func:`skgen.leaderboard.results_frame`), or the list of
+        :func:`skgen.leaderboard.evaluate`.
+
+    Returns
+    -------
+    table : str
+        The table (or tables, separated by a blank line), one row per
+        candidate: rank, model, likelihood kind, log-likelihood per sample
+        and its standard error, nats and bits per step, fit and score
+        seconds per fold.
     """
     frame = _as_frame(results)
     blocks = []
@@ -93,13 +106,29 @@ def _plain(value):
 
 
 def to_json(results, *, samples=None, indent=2):
-    """The leaderboard as a JSON document.
+    """Render the leaderboard as a JSON document.
 
-    An object with the dataset's description (``dataset``, ``note``),
-    ``n_splits`` and ``random_state`` (from the DataFrame's ``attrs``), and
-    ``results``: one object per row of the DataFrame, per-fold values
-    included (NaN as null). ``samples`` (a dict, such as
-    ``{"model": name, "samples": [...]}``) is added as given.
+    Parameters
+    ----------
+    results : pandas.DataFrame or list of Result
+        The DataFrame of :func:`skgen.leaderboard.run` (or of
+        :func:`skgen.leaderboard.results_frame`), or the list of
+        :func:`skgen.leaderboard.evaluate`.
+    samples : dict, default=None
+        Added to the document as ``samples``, as given (such as
+        ``{"model": name, "samples": [...]}``); left out when None.
+    indent : int, default=2
+        The indentation of :func:`json.dumps`.
+
+    Returns
+    -------
+    document : str
+        A JSON object with the entries of the DataFrame's ``attrs`` (the
+        dataset's description ``dataset``, its ``note``, ``n_splits`` and
+        ``random_state`` for the frames of :func:`skgen.leaderboard.run`),
+        ``results``: one object per row of the DataFrame, per-fold values
+        included, and ``samples`` when given. NumPy values are written as
+        Python ones, NaN and infinities as null.
     """
     frame = _as_frame(results)
     doc = {**frame.attrs, "results": frame.to_dict(orient="records")}

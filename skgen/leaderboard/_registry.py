@@ -30,12 +30,31 @@ class LeaderboardOptionError(ValueError):
 class Dataset:
     """Data for the leaderboard and how to read its models' results.
 
-    ``count_steps(model, X)`` counts the steps each model predicts (tokens
-    plus end symbols for text, time steps for sequences, pixels for
-    digits): log-likelihoods per step are in the dataset's units.
-    ``show(sample)`` renders one sample as a line, or ``render(samples)``
-    renders them all as a block of text. ``sample_options`` are the keyword
-    options given to ``sample`` when drawing from the best model.
+    A dataset's loader (see :func:`register_dataset`) returns one.
+
+    Parameters
+    ----------
+    name : str
+        A description of the data, printed above the table and stored in
+        the results' ``attrs``.
+    X : list or ndarray
+        The samples the candidates are cross-validated on (documents,
+        sequences or the rows of a table).
+    count_steps : callable
+        ``count_steps(model, X)`` counts the steps each model predicts on
+        ``X`` (tokens plus end symbols for text, time steps for sequences,
+        pixels for digits): log-likelihoods per step are in the dataset's
+        units.
+    show : callable
+        ``show(sample)`` renders one sample as a line of text.
+    note : str, default=""
+        A note on the units of the results, printed above the table.
+    render : callable, default=None
+        ``render(samples)`` renders the samples as one block of text; when
+        None, each sample is shown on a line of its own with ``show``.
+    sample_options : dict, default={}
+        Keyword options given to ``sample`` when drawing from the best
+        model (a new empty dict per instance by default).
     """
 
     name: str
@@ -92,6 +111,11 @@ def register_dataset(name, load, *, description, options=None, check=None):
         :class:`LeaderboardOptionError` when the training folds are too
         small for the models; ``label(option)`` names an option as the
         caller spells it, ``given`` is the set of options set explicitly.
+
+    Raises
+    ------
+    ValueError
+        If a dataset ``name`` is already registered.
     """
     if name in _DATASETS:
         raise ValueError(f"dataset {name!r} is already registered.")
@@ -101,9 +125,25 @@ def register_dataset(name, load, *, description, options=None, check=None):
 def register_candidates(dataset, factory, *, options=None):
     """Register candidate models of ``dataset``.
 
-    ``factory(random_state=..., **options)`` yields ``(name, estimator)``
-    pairs; its option names must not be used by the dataset or by its other
-    candidates, so that each option means one thing.
+    Parameters
+    ----------
+    dataset : str
+        The name of a registered dataset.
+    factory : callable
+        ``factory(random_state=..., **options)`` yields ``(name, estimator)``
+        pairs.
+    options : dict, default=None
+        The factory's keyword options and their defaults. Their names must
+        not be used by the dataset or by its other candidates, so that each
+        option means one thing.
+
+    Raises
+    ------
+    LeaderboardOptionError
+        If ``dataset`` is not registered.
+    ValueError
+        If an option is already an option of the dataset or of its other
+        candidates.
     """
     entry = get_dataset(dataset)
     options = dict(options or {})
@@ -116,7 +156,26 @@ def register_candidates(dataset, factory, *, options=None):
 
 
 def get_dataset(name):
-    """The registry entry of dataset ``name``."""
+    """Return the registry entry of dataset ``name``.
+
+    Parameters
+    ----------
+    name : str
+        The name of a registered dataset.
+
+    Returns
+    -------
+    entry : object
+        The dataset's entry: its ``name``, ``description``, loader
+        (``load``), loader ``options``, size ``check`` and registered
+        ``candidates``; ``entry.option_defaults()`` gives every option of
+        the dataset and of its candidates with its default.
+
+    Raises
+    ------
+    LeaderboardOptionError
+        If no dataset ``name`` is registered.
+    """
     try:
         return _DATASETS[name]
     except (KeyError, TypeError):
@@ -126,5 +185,11 @@ def get_dataset(name):
 
 
 def dataset_names():
-    """Names of the registered datasets, in registration order."""
+    """Return the names of the registered datasets.
+
+    Returns
+    -------
+    names : list of str
+        The names, in registration order.
+    """
     return list(_DATASETS)

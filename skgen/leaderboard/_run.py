@@ -22,7 +22,41 @@ _RANKED_TOGETHER = ("exact", "lower_bound")
 
 @dataclass
 class Result:
-    """One candidate's cross-validated held-out log-likelihood."""
+    """One candidate's cross-validated held-out log-likelihood.
+
+    :func:`evaluate` returns one per candidate; :func:`results_frame` makes
+    them a ranked DataFrame.
+
+    Attributes
+    ----------
+    name : str
+        The candidate's name.
+    likelihood_kind : str
+        The model's ``likelihood_kind`` (``"exact"``, ``"lower_bound"`` or
+        ``"estimate"``); ``"exact"`` for estimators without one.
+    mean : float
+        Held-out log-likelihood in nats per sample, pooled over the folds:
+        the sum of the held-out ``score_samples`` over the number of samples.
+    sem : float
+        Standard error of the mean across folds (``std`` over the square
+        root of the number of folds).
+    nats_per_token : float
+        Negative held-out log-likelihood per step, pooled over the folds:
+        the summed negative log-likelihoods over the summed steps.
+    fit_time : float
+        Mean seconds of fitting per fold.
+    score_time : float
+        Mean seconds of scoring per fold.
+    std : float, default=nan
+        Standard deviation (``ddof=1``) of the per-fold means.
+    fold_means : list of float, default=[]
+        Held-out log-likelihood in nats per sample of each fold.
+    fold_nats_per_step : list of float, default=[]
+        Negative held-out log-likelihood per step of each fold.
+    group : str
+        ``"likelihood"`` (exact likelihoods and lower bounds, ranked
+        together) or ``"estimate"``.
+    """
 
     name: str
     likelihood_kind: str
@@ -85,9 +119,36 @@ def prepare(
 ):
     """Load ``dataset`` and its candidates; refuse, before any fit, what cannot run.
 
-    Parameters are those of :func:`run`; ``label(option)`` names an option
-    in messages (the ``skgen`` command gives its flags) and ``given`` are
-    the options set explicitly (the messages suggest changing only those).
+    Parameters
+    ----------
+    dataset : str, default="text"
+        A registered dataset (see :func:`run`).
+    n_splits : int, default=5
+        Folds of ``KFold(n_splits, shuffle=True, random_state=random_state)``;
+        an int >= 2.
+    random_state : int, default=0
+        Seeds the folds, the candidates and the data; an int >= 0.
+    candidates : list of (name, estimator), default=None
+        Models to compare instead of the dataset's registered candidates
+        (the dataset's size checks, made for its own candidates, are then
+        skipped).
+    label : callable, default=None
+        ``label(option)`` names an option in messages (the ``skgen`` command
+        gives its flags); when None, options are named as they are spelled.
+    given : set of str, default=None
+        The options set explicitly (the messages suggest changing only
+        those); when None, the keys of ``options``.
+    **options
+        The dataset's options and its candidates' (see :func:`run`); those
+        left out take their registered defaults.
+
+    Returns
+    -------
+    prepared : Prepared
+        The loaded ``dataset`` (a :class:`Dataset`), the ``candidates`` as a
+        list of ``(name, estimator)`` pairs, ``n_splits`` and
+        ``random_state``; ``prepared.attrs()`` is the description that
+        :func:`results_frame` stores in the frame's ``attrs``.
 
     Raises
     ------
@@ -179,6 +240,28 @@ def evaluate(
     samples (never its ``score``: scikit-learn's KernelDensity returns a sum
     there). Estimators without a ``likelihood_kind`` (scikit-learn's) are
     listed as "exact".
+
+    Parameters
+    ----------
+    candidates : iterable of (name, estimator)
+        The models to compare; each estimator is cloned before fitting.
+    dataset : Dataset
+        The data (``dataset.X``) and its step counter
+        (``dataset.count_steps``).
+    n_splits : int, default=5
+        Number of folds.
+    random_state : int, default=0
+        Seeds the shuffling of the folds.
+    n_jobs : int, default=None
+        Folds fitted in parallel (``cross_validate``'s ``n_jobs``).
+    progress : bool, default=False
+        Print ``[i/n] name`` on stderr as each candidate starts (one
+        updating line on a terminal).
+
+    Returns
+    -------
+    results : list of Result
+        One per candidate, in the order given.
     """
     X = dataset.X
     cv = _kfold(n_splits, random_state)
@@ -232,9 +315,24 @@ COLUMNS = [
 
 
 def results_frame(results, *, attrs=None):
-    """The :class:`Result` list as a ranked DataFrame (see :func:`run`).
+    """Make the :class:`Result` list a ranked DataFrame.
 
-    ``attrs`` (a dict) is stored as the frame's ``attrs``.
+    Parameters
+    ----------
+    results : list of Result
+        The results of :func:`evaluate`.
+    attrs : dict, default=None
+        Stored in the frame's ``attrs`` (such as ``Prepared.attrs()``, the
+        description of the dataset); nothing when None.
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+        One row per result, columns :data:`COLUMNS` (see :func:`run`):
+        exact likelihoods and lower bounds first (``group`` is
+        ``"likelihood"``), then estimates, each group by decreasing
+        log-likelihood per sample (ties in the order given), ``rank``
+        counted within the group from 1.
     """
     rows = []
     for r in results:
@@ -352,8 +450,30 @@ def run(
 def sample_best(prepared, frame, n_samples, **options):
     """Fit the best candidate of ``frame`` on all the data and sample from it.
 
-    The best is the top-ranked likelihood (exact or lower bound), or the
-    top estimate when there is none. Returns ``(name, samples)``.
+    The best is the model of the first row of ``frame``: the top-ranked
+    likelihood (exact or lower bound), or the top estimate when there is
+    none. It is cloned from ``prepared.candidates`` and fitted on
+    ``prepared.dataset.X``.
+
+    Parameters
+    ----------
+    prepared : Prepared
+        The result of :func:`prepare` whose candidates ``frame`` ranks.
+    frame : pandas.DataFrame
+        The ranked results of :func:`results_frame` (or :func:`run`).
+    n_samples : int
+        Number of samples to draw.
+    **options
+        Keyword options of the model's ``sample``; they override the
+        dataset's ``sample_options`` (such as the text's ``max_length``).
+
+    Returns
+    -------
+    name : str
+        The best candidate's name.
+    samples : object
+        The samples, in the representation the model's ``sample`` returns
+        (drawn with ``random_state=prepared.random_state``).
     """
     best = frame["model"].iloc[0]
     model = clone(dict(prepared.candidates)[best]).fit(prepared.dataset.X)
