@@ -8,7 +8,17 @@ from skgen.utils._compat import import_engine
 torch = import_engine("torch")
 nn = torch.nn
 
-_ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "elu": nn.ELU, "gelu": nn.GELU}
+#: The modules of the shared ``activation`` parameter
+#: (:data:`skgen.neural._base.ACTIVATIONS`); leaky_relu has slope 0.01.
+_ACTIVATIONS = {
+    "sigmoid": nn.Sigmoid,
+    "relu": nn.ReLU,
+    "leaky_relu": nn.LeakyReLU,
+    "tanh": nn.Tanh,
+    "elu": nn.ELU,
+    "gelu": nn.GELU,
+    "silu": nn.SiLU,
+}
 
 
 def mlp(n_in, hidden, n_out, activation):

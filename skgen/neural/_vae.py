@@ -21,6 +21,7 @@ from skgen.neural._base import (
     mlp_parameters,
     positive_ints,
     row_seeded_normal,
+    uses_torch_threads,
 )
 from skgen.utils._compat import (
     Interval,
@@ -93,9 +94,15 @@ class VAE(
     hidden_layer_sizes : tuple of int, default=(128, 128)
         Hidden layers of the encoder; the decoder mirrors them. ``()`` makes
         both linear.
-    activation : {"relu", "tanh", "elu", "gelu"}, default="relu"
-    max_epochs : int, default=100
-    batch_size : int, default=128
+    activation : {"sigmoid", "relu", "leaky_relu", "tanh", "elu", "gelu", \
+            "silu"}, default="relu"
+    max_epochs : int or "auto", default="auto"
+        Epochs of training (at most, with early stopping). ``"auto"``
+        trains for at least 1,000 optimiser steps and 10 epochs: 100 epochs
+        on a 150-row table, 67 on 1,797 rows, 10 on 12,800 rows or more.
+    batch_size : int or "auto", default="auto"
+        Rows per optimiser step. ``"auto"`` is a tenth of the training rows
+        within 16 and 128 (and at most the rows there are).
     lr : float, default=1e-3
     optimizer : {"adam", "adamw", "sgd", "rmsprop"}, default="adam"
     weight_decay : float, default=0.0
@@ -111,6 +118,12 @@ class VAE(
         Passed to the skorch net (``Checkpoint``, ``LRScheduler``, ...).
     device : str, default="cpu"
         Torch device for training ("cuda" where present).
+    n_threads : int, default=None
+        torch's intra-op threads (``torch.set_num_threads``) while the model
+        fits, scores, encodes, decodes and samples; the caller's setting is
+        restored afterwards. ``None`` does not oversubscribe the machine:
+        one thread where fewer than four cores are available, else half the
+        cores and at most four.
     verbose : int, default=0
         Print skorch's epoch log with a progress bar.
     random_state : int, RandomState instance or None, default=None
@@ -212,8 +225,8 @@ class VAE(
         *,
         hidden_layer_sizes=(128, 128),
         activation="relu",
-        max_epochs=100,
-        batch_size=128,
+        max_epochs="auto",
+        batch_size="auto",
         lr=1e-3,
         optimizer="adam",
         weight_decay=0.0,
@@ -223,6 +236,7 @@ class VAE(
         n_importance_samples=64,
         callbacks=None,
         device="cpu",
+        n_threads=None,
         verbose=0,
         random_state=None,
     ):
@@ -240,6 +254,7 @@ class VAE(
         self.n_importance_samples = n_importance_samples
         self.callbacks = callbacks
         self.device = device
+        self.n_threads = n_threads
         self.verbose = verbose
         self.random_state = random_state
 
@@ -247,6 +262,7 @@ class VAE(
 
     @fit_atomically
     @_fit_context(prefer_skip_nested_validation=True)
+    @uses_torch_threads(training=True)
     def fit(self, X, y=None):
         """Train the VAE by maximising the ELBO with minibatch gradients.
 
@@ -456,6 +472,7 @@ class VAE(
         # the standardisation of numeric columns: p(x) = p(z) |dz/dx|
         return bound - np.log(self.encoder_.scale_).sum()
 
+    @uses_torch_threads
     def _class_log_likelihood(self, X, n_importance_samples=None):
         """Bounds on ``log p(x | k)``, every class with the same ``K``."""
         Xt = self._encode(X)
@@ -470,6 +487,7 @@ class VAE(
             axis=1,
         )
 
+    @uses_torch_threads
     def score_samples(self, X, y=None, *, n_importance_samples=None):
         """Importance-weighted lower bound on ``log p(x)`` of each row, in nats.
 
@@ -500,6 +518,7 @@ class VAE(
             )
         return self._bound(self._encode(X), n_samples=n_importance_samples)
 
+    @uses_torch_threads
     def elbo(self, X, y=None):
         """The evidence lower bound of each row (averaged over the draws).
 
@@ -523,6 +542,7 @@ class VAE(
 
     # ------------------------------------------------------- latent space
 
+    @uses_torch_threads
     def transform(self, X, y=None):
         """Latent means of the rows (the VAE as a dimensionality reducer).
 
@@ -576,6 +596,7 @@ class VAE(
         check_is_fitted(self)
         return np.asarray([f"vae{i}" for i in range(self._latent_dim)], dtype=object)
 
+    @uses_torch_threads
     def inverse_transform(self, Z, y=None):
         """Decode latent points to the data space (decoder means / modes).
 
@@ -627,6 +648,7 @@ class VAE(
 
     # ------------------------------------------------------------- sampling
 
+    @uses_torch_threads
     def sample(self, n_samples=1, *, y=None, random_state=None):
         """Generate rows: ``z ~ N(0, I)``, then a draw from the decoder.
 

@@ -64,6 +64,7 @@ OTHER_PARAMS = {
     "n_importance_samples": 5,
     "callbacks": [],
     "device": "cuda:0",
+    "n_threads": 2,
     "verbose": 1,
     "random_state": 9,
 }
