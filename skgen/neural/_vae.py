@@ -119,7 +119,7 @@ class VAE(
     device : str, default="cpu"
         Torch device for training ("cuda" where present).
     n_threads : int, default=None
-        torch's intra-op threads (``torch.set_num_threads``) while the model
+        The intra-op threads of torch (``torch.set_num_threads``) while the model
         fits, scores, encodes, decodes and samples; the caller's setting is
         restored afterwards. ``None`` does not oversubscribe the machine:
         one thread where fewer than four cores are available, else half the
