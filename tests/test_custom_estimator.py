@@ -113,3 +113,29 @@ def test_model_selection_as_a_classifier(data):
     X, y = data
     scores = cross_val_score(GenerativeClassifier(DiagonalGaussian()), X, y, cv=3)
     assert scores.mean() > 0.8
+
+
+class _NoMarginal(DiagonalGaussian):
+    """Forgets to marginalise: score_samples ignores the classes."""
+
+    def score_samples(self, X, y=None):
+        return self._class_log_likelihood(X)[:, 0]
+
+
+class _IgnoresClass(DiagonalGaussian):
+    """Samples class 0 whatever class is asked for."""
+
+    def _sample_class(self, n_samples, class_index, rng):
+        return super()._sample_class(n_samples, None, rng)
+
+
+@pytest.mark.parametrize(
+    ("broken", "match"),
+    [
+        (_NoMarginal(), "score_samples\\(X\\) without y must marginalise"),
+        (_IgnoresClass(), "must draw from class"),
+    ],
+)
+def test_the_checks_catch_wrong_conditional_models(broken, match):
+    with pytest.raises(AssertionError, match=match):
+        check_generative_estimator(broken)

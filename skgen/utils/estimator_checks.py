@@ -17,6 +17,7 @@ from numbers import Integral, Real
 
 import joblib
 import numpy as np
+from scipy.special import logsumexp
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
@@ -143,6 +144,25 @@ def _check_conditional_scores(est, X, y, ll):
     proba = est.predict_proba(X)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-10)
     assert set(np.unique(est.predict(X))) <= set(est.classes_)
+    n = _n_of(X)
+    per_class = np.column_stack(
+        [est.score_samples(X, np.full(n, c, dtype=object)) for c in est.classes_]
+    )
+    np.testing.assert_allclose(
+        logsumexp(per_class, axis=1),
+        ll,
+        rtol=1e-7,
+        atol=1e-7,
+        err_msg="the marginal log p(x) must be the log-sum over classes of the "
+        "joint log p(x, k): score_samples(X) without y must marginalise",
+    )
+    np.testing.assert_allclose(
+        np.exp(per_class - ll[:, None]),
+        proba,
+        rtol=1e-6,
+        atol=1e-9,
+        err_msg="predict_proba must be p(x, k) / p(x) (Bayes' rule)",
+    )
 
 
 def _estimate_warnings(call):
@@ -197,6 +217,24 @@ def check_estimated_likelihood(estimator, X, y, conditional, representation):
         )
 
 
+def _check_samples_follow_their_class(est, n=60):
+    """``sample(n, y=k)`` draws from class ``k``: the model gives the class
+    ``k`` more posterior mass on those samples than on the samples of the
+    other classes (so a sampler that ignores ``y`` fails)."""
+    classes = est.classes_
+    drawn = [est.sample(n, y=c, random_state=0)[0] for c in classes]
+    for k, c in enumerate(classes):
+        own = est.predict_proba(drawn[k])[:, k].mean()
+        others = np.mean(
+            [est.predict_proba(d)[:, k].mean() for j, d in enumerate(drawn) if j != k]
+        )
+        assert own > others, (
+            f"sample(n, y={c!r}) must draw from class {c!r}: the model's "
+            f"p({c!r} | x) is {own:.3f} on those samples and {others:.3f} on "
+            "the samples of the other classes"
+        )
+
+
 def check_sample_representation(estimator, X, y, conditional, representation):
     """``sample`` returns data in the representation ``fit`` accepted."""
     est = _fit(clone(estimator), X, y, conditional)
@@ -206,6 +244,7 @@ def check_sample_representation(estimator, X, y, conditional, representation):
         assert np.shape(ys) == (n,) and set(np.unique(ys)) <= set(np.unique(y))
         Xc, yc = est.sample(4, y=y[0], random_state=0)
         assert _n_of(Xc) == 4 and np.all(yc == y[0])
+        _check_samples_follow_their_class(est)
     assert _n_of(Xs) == n, f"sample({n}) returned {_n_of(Xs)} samples"
     get_representation(representation).check_samples(Xs, X, n)
     # samples are data the model can score
