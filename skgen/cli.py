@@ -321,7 +321,13 @@ def _check_args(parser, args):
         ("--hmm-states", args.hmm_states or [1], 1),
         ("--gmm-components", args.gmm_components or [1], 1),
         ("--pca-components", args.pca_components or [1], 1),
-        ("--n-sequences", [args.n_sequences], args.n_splits),
+        (
+            "--n-sequences",
+            [args.n_sequences],
+            # one sequence per fold at least; the folds of another dataset
+            # are checked against that dataset
+            args.n_splits if args.dataset == "sequences" else 5,
+        ),
         (
             "--n-rows",
             [args.n_splits if args.n_rows is None else args.n_rows],
@@ -349,6 +355,11 @@ def _check_args(parser, args):
         parser.error(f"--random-state must be < 2**32; got {args.random_state}")
     if args.n_jobs == 0:
         parser.error("--n-jobs must be a non-zero int (-1: all cores); got 0")
+    if args.n_jobs is not None and args.n_jobs > args.n_splits:
+        parser.error(
+            f"--n-jobs must be <= --n-splits ({args.n_splits}, one job per fold) "
+            f"or -1; got {args.n_jobs}"
+        )
 
 
 def main(argv=None):
@@ -375,6 +386,8 @@ def main(argv=None):
         return args.func(args)
     except UsageError as exc:
         parser.error(str(exc))
+    except ImportError as exc:  # an engine extra is not installed
+        parser.exit(2, f"skgen: error: {exc}\n")
     except BrokenPipeError:  # e.g. `skgen leaderboard | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1

@@ -243,3 +243,30 @@ def test_huge_values_are_rejected_before_work(args, message, capsys):
         main(["leaderboard", *args])
     assert info.value.code == 2
     assert f"skgen: error: {message}" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--n-splits", "1000"], "79 samples cannot be split into 1000 folds"),
+        (["--n-jobs", "1000"], "--n-jobs must be <= --n-splits (5, one job per"),
+    ],
+)
+def test_fold_and_job_counts_are_checked(args, message, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["leaderboard", *args])
+    assert info.value.code == 2
+    assert f"skgen: error: {message}" in capsys.readouterr().err
+
+
+def test_a_missing_engine_is_a_usage_error(monkeypatch, capsys):
+    def prepare(*args, **kwargs):
+        raise ImportError('hmmlearn is needed here; pip install "skgen[hmm]"')
+
+    monkeypatch.setattr("skgen.cli.prepare", prepare)
+    with pytest.raises(SystemExit) as info:
+        main(["leaderboard", "--dataset", "sequences"])
+    assert info.value.code == 2
+    assert 'skgen: error: hmmlearn is needed here; pip install "skgen[hmm]"' in (
+        capsys.readouterr().err
+    )
