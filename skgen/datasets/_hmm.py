@@ -5,7 +5,11 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils import check_random_state
 
-from skgen.datasets._synthetic import _check_length, _draw_transitions
+from skgen.datasets._synthetic import (
+    _check_length,
+    _check_request,
+    _draw_transitions,
+)
 from skgen.utils._compat import Interval, StrOptions, validate_params
 from skgen.utils._random import categorical_draws
 
@@ -176,6 +180,9 @@ def make_hmm_sequences(
     (dtype('int64'), (4,), (3, 6))
     """
     min_length, max_length = _check_length(length)
+    _check_request(
+        n_sequences, max_length, 8 * (3 + 3 * n_features), "make_hmm_sequences"
+    )
     rng = check_random_state(random_state)
     n_states = n_components
 

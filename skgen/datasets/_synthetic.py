@@ -7,11 +7,20 @@ from sklearn.utils import check_random_state
 
 from skgen.utils._compat import Interval, validate_params
 from skgen.utils._random import categorical_draws
+from skgen.utils._resources import check_allocation
 
 __all__ = ["make_markov_sequences"]
 
 # Largest transition tensor (in entries) make_markov_sequences will build.
 _MAX_TRANSITION_ENTRIES = 10**8
+
+
+def _check_request(n_sequences, max_length, bytes_per_step, name):
+    """Refuse a data set too large for memory before drawing any of it."""
+    check_allocation(
+        n_sequences * max(max_length, 1) * bytes_per_step,
+        f"{name}(n_sequences={n_sequences}) of up to {max_length} steps each",
+    )
 
 
 def _check_length(length):
@@ -143,6 +152,7 @@ def make_markov_sequences(
     (5, 5, 4)
     """
     min_length, max_length = _check_length(length)
+    _check_request(n_sequences, max_length, 24, "make_markov_sequences")
     n_contexts = (n_symbols + 1) ** order
     if n_contexts * n_symbols > _MAX_TRANSITION_ENTRIES:
         raise ValueError(

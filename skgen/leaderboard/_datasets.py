@@ -149,6 +149,11 @@ def _hmm_candidates(*, random_state, hmm_states):
 
 def _check_sequences(dataset, train, options, label, given):
     """Every training fold needs a time step per HMM state at least."""
+    bad = [k for k in options["hmm_states"] if k < 1]
+    if bad:
+        raise LeaderboardOptionError(
+            f"{label('hmm_states')} must hold state counts >= 1; got {bad[0]}."
+        )
     k = max(options["hmm_states"], default=0)
     steps = min(sum(len(dataset.X[i]) for i in idx) for idx in train)
     if steps < k:

@@ -50,3 +50,17 @@ def test_every_digits_model_samples_rows(model):
     )
     assert a.shape == (4, 64)
     np.testing.assert_array_equal(a, b)
+
+
+def test_sequence_options_are_checked_before_any_work():
+    from skgen.datasets import make_hmm_sequences, make_markov_sequences
+    from skgen.leaderboard import LeaderboardOptionError, run
+
+    with pytest.raises(ValueError, match=r"make_hmm_sequences\(n_sequences=10+\)"):
+        run("sequences", n_sequences=10**9)
+    with pytest.raises(ValueError, match="would need about"):
+        make_hmm_sequences(10**9)
+    with pytest.raises(ValueError, match=r"make_markov_sequences\(n_sequences="):
+        make_markov_sequences(10**9, length=10**4)
+    with pytest.raises(LeaderboardOptionError, match="state counts >= 1; got 0"):
+        run("sequences", hmm_states=(0,), n_sequences=20)
