@@ -100,7 +100,7 @@ def _options(args):
             split=args.split,
             max_length=args.max_length,
             orders=args.orders,
-            smoothing=args.smoothing,
+            smoothing=list(dict.fromkeys(args.smoothing)),
             level=args.level,
         )
     elif args.dataset == "sequences":
@@ -171,7 +171,7 @@ def _orders(text):
         ) from None
     if min(orders) < 0:
         raise argparse.ArgumentTypeError(f"expected ints >= 0; got {text!r}")
-    return orders
+    return list(dict.fromkeys(orders))  # a repeated value is one candidate
 
 
 def _bandwidths(text):
@@ -237,7 +237,8 @@ def build_parser():
         "--hmm-states",
         type=_orders,
         default=None,
-        help="GaussianHMM state counts (sequences; default 1,2,3,4,5)",
+        help="GaussianHMM state counts (sequences; default 1,2,3,4,5; a "
+        "GMMHMM with 2 states of 2 components is always a candidate too)",
     )
     lb.add_argument(
         "--gmm-components",

@@ -270,3 +270,15 @@ def test_a_missing_engine_is_a_usage_error(monkeypatch, capsys):
     assert 'skgen: error: hmmlearn is needed here; pip install "skgen[hmm]"' in (
         capsys.readouterr().err
     )
+
+
+def test_repeated_values_are_one_candidate(tmp_path, capsys):
+    path = _write(tmp_path, "ab ab\nba ba\nabba\n" * 4)
+    main(
+        [
+            "leaderboard", "--data", path, "--n-splits", "2", "--n-samples", "0",
+            "--orders", "1,1", "--smoothing", "additive", "additive", "--quiet",
+        ]
+    )  # fmt: skip
+    rows = [r for r in capsys.readouterr().out.splitlines() if "MarkovChain" in r]
+    assert len(rows) == 1

@@ -292,7 +292,14 @@ def check_sample_seeding(estimator, X, y, conditional, representation):
     before = joblib.hash(est)
     a, _ = _split_sample(est.sample(20, random_state=3), conditional)
     b, _ = _split_sample(est.sample(20, random_state=3), conditional)
-    _assert_same_samples(a, b)
+    try:
+        _assert_same_samples(a, b)
+    except AssertionError as exc:
+        raise AssertionError(
+            "sample(random_state=3) twice must give the same draws: draw from "
+            "the generator the base hands the sampling hook (its rng "
+            "argument), never from np.random or torch's global generator"
+        ) from exc
     c, _ = _split_sample(est.sample(20), conditional)
     d, _ = _split_sample(est.sample(20), conditional)
     try:
