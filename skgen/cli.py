@@ -222,16 +222,21 @@ def build_parser():
     lb.add_argument(
         "--split",
         choices=["auto", "line", "block"],
-        default="auto",
+        default=None,
         help="documents are lines or blank-line-separated blocks (default: auto)",
     )
-    lb.add_argument("--level", choices=["char", "word"], default="char")
-    lb.add_argument("--orders", type=_orders, default=[1, 2, 3, 4, 5])
+    lb.add_argument(
+        "--level", choices=["char", "word"], default=None, help="text; default char"
+    )
+    lb.add_argument(
+        "--orders", type=_orders, default=None, help="text; default 1,2,3,4,5"
+    )
     lb.add_argument(
         "--smoothing",
         nargs="+",
         choices=["kneser-ney", "additive"],
-        default=["kneser-ney", "additive"],
+        default=None,
+        help="text; default both",
     )
     lb.add_argument(
         "--hmm-states",
@@ -268,8 +273,8 @@ def build_parser():
     lb.add_argument(
         "--n-sequences",
         type=int,
-        default=200,
-        help="size of the synthetic sequence dataset (sequences)",
+        default=None,
+        help="size of the synthetic sequence dataset (sequences; default 200)",
     )
     lb.add_argument(
         "--n-rows",
@@ -280,8 +285,8 @@ def build_parser():
     lb.add_argument(
         "--max-epochs",
         type=int,
-        default=300,
-        help="training epochs of the VAE (digits)",
+        default=None,
+        help="training epochs of the VAE (digits; default 300)",
     )
     lb.add_argument("--n-splits", type=int, default=5)
     lb.add_argument(
@@ -310,6 +315,32 @@ _MAX_LENGTH = 100_000
 _MAX_SEQUENCES = 100_000
 _MAX_ORDER = 50
 _MAX_EPOCHS = 100_000
+
+
+#: Options of one dataset only: dest -> (dataset, default). Given with
+#: another dataset they are usage errors, not silently ignored.
+_DATASET_ONLY = {
+    "level": ("text", "char"),
+    "orders": ("text", [1, 2, 3, 4, 5]),
+    "smoothing": ("text", ["kneser-ney", "additive"]),
+    "split": ("text", "auto"),
+    "n_sequences": ("sequences", 200),
+    "n_rows": ("digits", None),
+    "max_epochs": ("digits", 300),
+}
+
+
+def _fill_dataset_defaults(parser, args):
+    """Refuse another dataset's options, then fill in the defaults."""
+    for dest, (dataset, default) in _DATASET_ONLY.items():
+        value = getattr(args, dest)
+        if value is None:
+            setattr(args, dest, default)
+        elif args.dataset != dataset:
+            parser.error(
+                f"--{dest.replace('_', '-')} is an option of --dataset {dataset}; "
+                f"got it with --dataset {args.dataset}"
+            )
 
 
 def _check_args(parser, args):
@@ -382,6 +413,7 @@ def main(argv=None):
     """
     parser = build_parser()
     args = parser.parse_args(argv)
+    _fill_dataset_defaults(parser, args)
     _check_args(parser, args)
     try:
         return args.func(args)

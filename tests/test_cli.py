@@ -86,7 +86,10 @@ def test_leaderboard_errors(tmp_path, text, args, message, capsys, no_work):
         (["--n-samples", "-1"], "--n-samples must be >= 0; got -1"),
         (["--max-length", "0"], "--max-length must be >= 1; got 0"),
         (["--n-components", "0,2"], "--n-components must be >= 1; got 0"),
-        (["--n-sequences", "3"], "--n-sequences must be >= 5; got 3"),
+        (
+            ["--dataset", "sequences", "--n-sequences", "3"],
+            "--n-sequences must be >= 5; got 3",
+        ),
         (["--random-state", "-1"], "--random-state must be >= 0; got -1"),
     ],
 )
@@ -235,7 +238,10 @@ def test_data_too_small_for_the_models_is_a_usage_error(args, message, capsys, n
         ),
         (["--orders", "2,2000"], "--orders must be <= 50; got 2000"),
         (["--dataset", "digits", "--n-rows", "100000"], "--n-rows must be <= 1797"),
-        (["--max-epochs", "10000000"], "--max-epochs must be <= 100000"),
+        (
+            ["--dataset", "digits", "--max-epochs", "10000000"],
+            "--max-epochs must be <= 100000",
+        ),
     ],
 )
 def test_huge_values_are_rejected_before_work(args, message, capsys):
@@ -282,3 +288,19 @@ def test_repeated_values_are_one_candidate(tmp_path, capsys):
     )  # fmt: skip
     rows = [r for r in capsys.readouterr().out.splitlines() if "MarkovChain" in r]
     assert len(rows) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--dataset", "sequences", "--orders", "3"], "--orders is an option of "),
+        (["--dataset", "digits", "--n-sequences", "10"], "--n-sequences is an option"),
+        (["--max-epochs", "3"], "--max-epochs is an option of --dataset digits"),
+        (["--dataset", "sequences", "--n-rows", "10"], "--n-rows is an option of"),
+    ],
+)
+def test_options_of_another_dataset_are_refused(args, message, capsys, no_work):
+    with pytest.raises(SystemExit) as info:
+        main(["leaderboard", *args])
+    assert info.value.code == 2
+    assert f"skgen: error: {message}" in capsys.readouterr().err
