@@ -217,7 +217,7 @@ def _stop_on_non_finite():
 
 
 class NeuralTrainingMixin:
-    """Builds and trains a skorch net for a single-loss generator.
+    """Builds and trains a ``GenerativeNet`` for a single-loss generator.
 
     The estimator provides the neural parameters of
     :data:`NEURAL_PARAMETER_CONSTRAINTS`, ``_build_module()``, which
@@ -239,22 +239,26 @@ class NeuralTrainingMixin:
         return self.net_.module_
 
     def _make_net(self, module, seed, params, budget, device=None):
-        """An uninitialised skorch ``NeuralNet`` around ``module``.
+        """An uninitialised :class:`~skgen.neural._engine.GenerativeNet`.
 
-        ``params`` are the estimator's parameters to build it with: the
-        live ones in ``fit``, the fitted ones (``_fitted_params``) when a
-        saved model is loaded; ``budget`` is ``(max_epochs, batch_size)``
-        as ints (:func:`training_budget`).
+        ``module`` is the torch module it trains; ``params`` are the
+        estimator's parameters to build it with: the live ones in ``fit``,
+        the fitted ones (``_fitted_params``) when a saved model is loaded;
+        ``budget`` is ``(max_epochs, batch_size)`` as ints
+        (:func:`training_budget`). The net's defaults provide the criterion
+        (a mean of the per-row losses), the batch iterators and the
+        non-finite-loss stop; a private ``_training_hook`` attribute (a
+        :class:`~skgen.neural._engine.TrainingHook`), when set, reaches the
+        net's ``training_hook``.
         """
-        NeuralNet = import_engine("skorch", "NeuralNet")
         EarlyStopping, ProgressBar = import_engine(
             "skorch.callbacks", "EarlyStopping", "ProgressBar"
         )
         ValidSplit = import_engine("skorch.dataset", "ValidSplit")
 
-        from skgen.neural._torch import BatchIterator, MeanLoss
+        from skgen.neural._engine import GenerativeNet
 
-        callbacks = [("stop_on_non_finite", _stop_on_non_finite())]
+        callbacks = []
         if params["early_stopping"]:
             callbacks.append(
                 (
@@ -272,17 +276,13 @@ class NeuralTrainingMixin:
         # objects (parameters of this estimator) must stay as given
         for i, cb in enumerate(copy.deepcopy(params["callbacks"]) or []):
             callbacks.append(cb if isinstance(cb, tuple) else (f"user_{i}", cb))
-        return NeuralNet(
+        return GenerativeNet(
             module,
-            criterion=MeanLoss,
             optimizer=_optimizer(params["optimizer"]),
             optimizer__weight_decay=params["weight_decay"],
             lr=params["lr"],
             max_epochs=budget[0],
             batch_size=budget[1],
-            iterator_train=BatchIterator,
-            iterator_train__shuffle=True,
-            iterator_valid=BatchIterator,
             train_split=(
                 ValidSplit(params["validation_fraction"], random_state=seed)
                 if params["early_stopping"]
@@ -291,27 +291,27 @@ class NeuralTrainingMixin:
             callbacks=callbacks,
             device=params["device"] if device is None else device,
             verbose=int(params["verbose"]),
+            training_hook=getattr(self, "_training_hook", None),
         )
 
     def _train_net(self, X, seed):
-        """Fit a skorch ``NeuralNet`` around ``self._build_module()`` on ``X``.
+        """Fit a :class:`~skgen.neural._engine.GenerativeNet` on ``X``.
 
-        Randomness is local: torch's generator is forked and seeded while
-        the module is built and trained, so the same ``random_state`` gives
-        the same model and the caller's torch state is left as it was. The
-        epochs and batch size follow :func:`training_budget` on the rows
+        The net trains ``self._build_module()``. Randomness is local: torch's
+        generators are forked and seeded (:func:`~skgen.neural._engine.seeded`)
+        while the module is built and trained, so the same ``random_state``
+        gives the same model and the caller's torch state is left as it was.
+        The epochs and batch size follow :func:`training_budget` on the rows
         trained on (those left after a validation split).
         """
-        torch = import_engine("torch")
+        from skgen.neural._engine import seeded
 
         self._check_neural_params()
         n_rows = len(next(iter(X.values())) if isinstance(X, dict) else X)
         if self.early_stopping:
             n_rows -= math.ceil(self.validation_fraction * n_rows)
         budget = training_budget(self.max_epochs, self.batch_size, n_rows)
-        devices = [torch.device(self.device)] if self.device != "cpu" else []
-        with torch.random.fork_rng(devices=devices):
-            torch.manual_seed(seed)
+        with seeded(seed, self.device):
             net = self._make_net(
                 self._build_module(), seed, self.get_params(deep=False), budget
             )

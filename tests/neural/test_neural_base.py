@@ -333,3 +333,30 @@ def test_activation_names():
     }
     with pytest.raises(ValueError, match="'activation' parameter of VAE must be"):
         tiny(activation="softplus").fit(np.zeros((10, 2)))
+
+
+def test_vae_trains_on_the_generative_net(X):
+    from skgen.neural._engine import GenerativeNet, TrainingHook
+
+    class CountingHook(TrainingHook):
+        def __init__(self):
+            self.steps = 0
+
+        def wrap_optimizer(self, name, optimizer, net):
+            hook, step = self, optimizer.step
+
+            def counted(closure=None):
+                hook.steps += 1
+                return step(closure)
+
+            optimizer.step = counted
+            return optimizer
+
+    model = tiny(batch_size=20)
+    model._training_hook = hook = CountingHook()
+    model.fit(X)
+    assert isinstance(model.net_, GenerativeNet)
+    assert model.net_.training_hook is hook
+    assert hook.steps == 3 * 3  # three epochs of three batches
+    names = [name for name, _ in model.net_.callbacks_]
+    assert names.count("stop_on_non_finite") == 1
