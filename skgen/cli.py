@@ -161,14 +161,19 @@ def leaderboard(args):
     return 0
 
 
-def _orders(text):
-    """Comma-separated non-negative ints (``--orders``, ``--n-components``)."""
+def _comma_list(text, cast, what):
+    """Comma-separated values of ``text`` read by ``cast``, or argparse's error."""
     try:
-        orders = [int(t) for t in text.split(",")]
+        return [cast(t) for t in text.split(",")]
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"expected comma-separated ints; got {text!r}"
+            f"expected comma-separated {what}; got {text!r}"
         ) from None
+
+
+def _orders(text):
+    """Comma-separated non-negative ints (``--orders``, ``--n-components``)."""
+    orders = _comma_list(text, int, "ints")
     if min(orders) < 0:
         raise argparse.ArgumentTypeError(f"expected ints >= 0; got {text!r}")
     return list(dict.fromkeys(orders))  # a repeated value is one candidate
@@ -176,12 +181,7 @@ def _orders(text):
 
 def _bandwidths(text):
     """Comma-separated positive numbers (``--bandwidths``)."""
-    try:
-        values = [float(t) for t in text.split(",")]
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected comma-separated numbers; got {text!r}"
-        ) from None
+    values = _comma_list(text, float, "numbers")
     if not all(v > 0 and v < float("inf") for v in values):
         raise argparse.ArgumentTypeError(f"expected finite numbers > 0; got {text!r}")
     return values
