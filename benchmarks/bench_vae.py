@@ -129,7 +129,7 @@ def _hand_loop(module, Xt, *, epochs, batch_size, lr, weight_decay):
 
 
 def bench_speed(args):
-    from skgen.neural._torch import VAEModule
+    from skgen.neural._vae_module import VAEModule
 
     print("## 2. Epoch time: VAE.fit (skorch) vs a plain torch loop\n")
     X = digits_data(random_state=0)

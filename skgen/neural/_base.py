@@ -172,7 +172,7 @@ def _optimizer(name):
 
 
 def mlp_parameters(n_in, hidden, n_out):
-    """Number of weights and biases of :func:`skgen.neural._torch.mlp`."""
+    """Number of weights and biases of :func:`skgen.neural._layers.mlp`."""
     widths = [n_in, *hidden, n_out]
     return sum((a + 1) * b for a, b in pairwise(widths))
 

@@ -7,10 +7,11 @@ kept:
 
 - :class:`GenerativeNet` trains a single-loss model. It is a ``NeuralNet``
   that changes only defaults and documented hooks: the criterion is
-  :class:`WeightedMeanLoss` (the module's ``forward`` returns one loss per
-  sample, or per-sample losses and weights such as token counts),
+  :class:`~skgen.neural._layers.WeightedMeanLoss` (the module's
+  ``forward`` returns one loss per sample, or per-sample losses and weights
+  such as token counts),
   ``iterator_train``/``iterator_valid`` are skgen's batch-at-once
-  :class:`~skgen.neural._torch.BatchIterator` (``get_iterator`` stays the
+  :class:`~skgen.neural._layers.BatchIterator` (``get_iterator`` stays the
   hook a language model overrides to pad and bucket), ``train_split`` is
   None (the estimator decides how whole samples are held out), and the
   non-finite-loss stop of :mod:`skgen.neural._base` is a default callback.
@@ -67,26 +68,10 @@ unpack_data = import_engine("skorch.dataset", "unpack_data")
 to_tensor = import_engine("skorch.utils", "to_tensor")
 History = import_engine("skorch.history", "History")
 
-from skgen.neural._torch import BatchIterator  # noqa: E402  (torch loaded above)
-
-
-class WeightedMeanLoss(torch.nn.Module):
-    """The loss reducer: a (weighted) mean of per-sample losses.
-
-    The module's ``forward`` returns either ``losses`` of shape
-    ``(n_samples,)``, reduced to their mean, or a pair ``(losses,
-    weights)``, reduced to ``sum(weights * losses) / sum(weights)``. A
-    language model returns each sequence's mean loss per token and its
-    token count, so the batch loss is the mean over tokens, not over
-    sequences.
-    """
-
-    def forward(self, y_pred, y_true=None):
-        if isinstance(y_pred, (tuple, list)):
-            losses, weights = y_pred
-            weights = torch.as_tensor(weights, dtype=losses.dtype, device=losses.device)
-            return (weights * losses).sum() / weights.sum()
-        return y_pred.mean()
+from skgen.neural._layers import (  # noqa: E402  (torch loaded above)
+    BatchIterator,
+    WeightedMeanLoss,
+)
 
 
 class TrainingHook:
@@ -119,8 +104,8 @@ class GenerativeNet(NeuralNet):
     """A skorch net for generators whose module returns per-sample losses.
 
     Parameters are skorch's, with skgen's defaults: ``criterion`` is
-    :class:`WeightedMeanLoss`, the iterators are
-    :class:`~skgen.neural._torch.BatchIterator` (shuffled for training),
+    :class:`~skgen.neural._layers.WeightedMeanLoss`, the iterators are
+    :class:`~skgen.neural._layers.BatchIterator` (shuffled for training),
     ``train_split`` is None and ``verbose`` is 0. ``training_hook`` is a
     :class:`TrainingHook` or None.
 

@@ -325,7 +325,7 @@ class VAE(
         return self
 
     def _build_module(self):
-        from skgen.neural._torch import VAEModule
+        from skgen.neural._vae_module import VAEModule
 
         return VAEModule(**self._module_kwargs)
 
@@ -335,7 +335,7 @@ class VAE(
         A loaded file whose arguments were edited gets a clear ValueError
         here, before the module is built (which could allocate gigabytes).
         """
-        from skgen.neural._torch import VAEModule
+        from skgen.neural._vae_module import VAEModule
 
         kwargs = self._module_kwargs
         if not isinstance(kwargs, dict) or set(kwargs) != set(_MODULE_CONSTRAINTS):

@@ -311,7 +311,7 @@ def test_default_vae_on_iris_trains():
 
 @pytest.mark.parametrize("activation", base.ACTIVATIONS)
 def test_activations(X, activation):
-    from skgen.neural._torch import _ACTIVATIONS
+    from skgen.neural._layers import _ACTIVATIONS
 
     vae = tiny(activation=activation, max_epochs=1).fit(X)
     layers = [type(m) for m in vae.module_.encoder]

@@ -18,7 +18,7 @@ import skgen.neural._vae as vae_module
 from skgen.augment import GenerativeResampler
 from skgen.neural import VAE
 from skgen.neural._base import row_seeded_normal
-from skgen.neural._torch import VAEModule
+from skgen.neural._vae_module import VAEModule
 from skgen.pipeline import make_generative_pipeline
 from skgen.utils import trusted_types
 
@@ -159,7 +159,7 @@ def test_extreme_rows_get_a_very_low_bound_never_nan(data, vae, cvae):
 
 def test_capped_log_variance_leaves_ordinary_rows_alone(data, vae):
     """The cap is far above what the encoder gives training rows."""
-    from skgen.neural._torch import MAX_LOGVAR
+    from skgen.neural._vae_module import MAX_LOGVAR
 
     with torch.no_grad():
         x = torch.as_tensor(vae.encoder_.transform(data[0]))
@@ -483,7 +483,7 @@ def test_early_stopping_warning_points_at_the_line_that_fitted(data):
 
 def test_a_network_too_large_for_memory_fails_before_building(data):
     from skgen.neural._base import mlp_parameters
-    from skgen.neural._torch import mlp
+    from skgen.neural._layers import mlp
 
     layers = mlp(7, (5, 3), 4, "relu")
     assert mlp_parameters(7, (5, 3), 4) == sum(p.numel() for p in layers.parameters())
