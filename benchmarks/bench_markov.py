@@ -103,7 +103,7 @@ def mc_event_log_proba(mc, ids, doc, pos):
     padded = [np.concatenate([np.full(k, -1, dtype=np.int64), x]) for x in ids]
     contexts = np.array([padded[i][t : t + k] for i, t in zip(doc, pos, strict=True)])
     contexts = contexts.reshape(len(doc), k)
-    vocab = mc.vocabulary_
+    vocab = mc.symbols_
     V = vocab.shape[0]
     cols = np.empty(len(doc), dtype=np.int64)
     for n, (i, t) in enumerate(zip(doc, pos, strict=True)):
@@ -486,7 +486,7 @@ def bench_memory(args, docs, rows):
     size = len(pickle.dumps(mc, protocol=pickle.HIGHEST_PROTOCOL))
     stats = len(
         pickle.dumps(
-            (mc.ngrams_, mc.ngram_counts_, mc.vocabulary_),
+            (mc.ngrams_, mc.ngram_counts_, mc.symbols_),
             protocol=pickle.HIGHEST_PROTOCOL,
         )
     )
@@ -509,7 +509,7 @@ def bench_memory(args, docs, rows):
     rows.append(
         (
             label,
-            f"pickled model (of which n-gram counts + vocabulary: "
+            f"pickled model (of which n-gram counts + symbols: "
             f"{stats / mib:.1f} MiB; the rest is the derived smoothing tables)",
             "",
             f"{size / mib:.1f} MiB",

@@ -14,6 +14,7 @@ from skgen.utils._compat import Interval, StrOptions, _fit_context
 from skgen.utils._resources import check_allocation
 from skgen.utils._validation import check_token_sequences, frames_of
 from skgen.utils._vocabulary import Vocabulary
+from skgen.utils._warnings import warn
 
 #: Bytes per (event, context position) while events are counted or scored:
 #: the padded layout, the gathered contexts, their codes and the sorts
@@ -37,8 +38,8 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
     so the model gives a probability to every finite sequence and these
     probabilities sum to 1 (the length is modelled too).
 
-    Fitted with class labels ``y``, it keeps one chain per class over a shared
-    vocabulary: ``sample(..., y=...)`` returns ``(X, y)`` and
+    Fitted with class labels ``y``, it keeps one chain per class over shared
+    symbols (``symbols_``): ``sample(..., y=...)`` returns ``(X, y)`` and
     ``predict_proba`` / ``predict`` classify sequences by Bayes' rule.
 
     Parameters
@@ -68,8 +69,9 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         The effective order: ``min(order, longest training sequence + 1)``.
         Scores, probabilities and samples are exactly those of the chain of
         order ``order``.
-    vocabulary_ : ndarray of shape (n_vocabulary,)
-        Sorted token ids seen in training.
+    symbols_ : ndarray of shape (n_symbols,)
+        Sorted token ids seen in training (as ``CategoricalHMM.symbols_``).
+        ``vocabulary_`` is its deprecated former name.
     ngrams_ : list of ndarray of shape (n_events, order_ + 1)
         Per class (one entry without ``y``), the distinct training events:
         ``order_`` context tokens (``-1`` = start padding) then the next token
@@ -87,12 +89,12 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         Number of training sequences of each class, when fitted with ``y``.
     class_log_prior_ : ndarray of shape (n_classes,)
         Log of the class frequencies, when fitted with ``y``.
-    transition_matrix_ : ndarray of shape (n_vocabulary, n_vocabulary)
+    transition_matrix_ : ndarray of shape (n_symbols, n_symbols)
         ``order=1`` only, fitted without ``y``: probability of each next token
         given the current one, conditioned on the chain continuing with a
         known token (rows sum to 1). With ``alpha=0``, a token only ever
         followed by the end has no such distribution: its row is NaN.
-    stationary_distribution_ : ndarray of shape (n_vocabulary,)
+    stationary_distribution_ : ndarray of shape (n_symbols,)
         ``order=1`` only: the distribution ``pi`` with
         ``pi @ transition_matrix_ == pi``, the long-run token frequencies of
         the continuing chain.
@@ -104,14 +106,15 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
 
     Notes
     -----
-    The next-symbol outcomes are the vocabulary, an unknown symbol ``<unk>``
-    and the end symbol: ``V + 2`` outcomes. Tokens never seen in training map
-    to ``<unk>``, as outcomes and inside contexts, so a sequence with unseen
-    tokens gets a finite log-likelihood whenever smoothing is on. The
-    probability of ``<unk>`` is that of the *event* "some token outside the
-    vocabulary", so such likelihoods compare fairly only between models that
-    share a vocabulary. ``sample`` never draws ``<unk>``: it draws from the
-    distribution conditioned on a known token or the end.
+    The next-symbol outcomes are the ``V`` symbols of ``symbols_``, an
+    unknown symbol ``<unk>`` and the end symbol: ``V + 2`` outcomes. Tokens
+    never seen in training map to ``<unk>``, as outcomes and inside contexts,
+    so a sequence with unseen tokens gets a finite log-likelihood whenever
+    smoothing is on. The probability of ``<unk>`` is that of the *event*
+    "some token outside ``symbols_``", so such likelihoods compare fairly
+    only between models that share their symbols. ``sample`` never draws
+    ``<unk>``: it draws from the distribution conditioned on a known token or
+    the end.
 
     With contexts ``h`` of ``order`` symbols, counts ``c(h w)`` and
     ``c(h) = sum_w c(h w)``:
@@ -218,7 +221,7 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         self._fit_class_labels(None, 0)  # no stale classes: _accumulate adds them
         self.__dict__.pop("order_", None)
         self.ngrams_, self.ngram_counts_ = [], []
-        self.vocabulary_ = Vocabulary().tokens
+        self.symbols_ = Vocabulary().tokens
         return self._accumulate(X, y)
 
     @fit_atomically
@@ -244,7 +247,7 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         """
         if not hasattr(self, "ngrams_"):
             self.ngrams_, self.ngram_counts_ = [], []
-            self.vocabulary_ = Vocabulary().tokens
+            self.symbols_ = Vocabulary().tokens
         elif (y is not None) != self._fitted_with_y:
             raise ValueError(
                 "partial_fit must be given y in every call or in none; this "
@@ -290,7 +293,7 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
                 ngrams.append(rows)
                 ngram_counts.append(counts)
         self.ngrams_, self.ngram_counts_ = ngrams, ngram_counts
-        self.vocabulary_ = self._vocabulary.merge(tokens).tokens
+        self.symbols_ = self._vocabulary.merge(tokens).tokens
         self._build()
         return self
 
@@ -325,7 +328,7 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
             _ngram.build_tables(
                 rows,
                 c,
-                self.vocabulary_,
+                self.symbols_,
                 self.order_,
                 self.smoothing,
                 self.alpha,
@@ -348,20 +351,20 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
 
     @property
     def _vocabulary(self):
-        """The fitted vocabulary (a view of ``vocabulary_``, no copy)."""
-        return Vocabulary(self.vocabulary_)
+        """The fitted symbols as a Vocabulary (a view of ``symbols_``, no copy)."""
+        return Vocabulary(self.symbols_)
 
     @property
     def _n_outcomes(self):
-        return self.vocabulary_.shape[0] + 2
+        return self.symbols_.shape[0] + 2
 
     def _class_log_likelihood(self, X):
         """log p(x | class) of every sequence, shape (n_sequences, n_tables)."""
         check_is_fitted(self)
         tokens, lengths = check_token_sequences(X)
-        V, order = self.vocabulary_.shape[0], self.order_
+        V, order = self.symbols_.shape[0], self.order_
         _check_context_memory(tokens.shape[0] + lengths.shape[0], order, "scoring")
-        symbols = _ngram.to_internal(tokens, self.vocabulary_)
+        symbols = _ngram.to_internal(tokens, self.symbols_)
         flat, targets, seq = _ngram.pad_sequences(symbols, lengths, order, V + 2, V + 1)
         contexts = flat[targets[:, None] - order + np.arange(order)]
         out = np.empty((lengths.shape[0], len(self._tables)))
@@ -438,8 +441,8 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
                 f"got {contexts[misplaced[0]].tolist()} in row {misplaced[0]}."
             )
         contexts = contexts[:, order - self.order_ :]  # see Notes
-        V = self.vocabulary_.shape[0]
-        internal = _ngram.to_internal(contexts.astype(np.int64), self.vocabulary_)
+        V = self.symbols_.shape[0]
+        internal = _ngram.to_internal(contexts.astype(np.int64), self.symbols_)
         internal[contexts == -1] = V + 2
         return internal
 
@@ -457,15 +460,15 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
 
         Returns
         -------
-        log_proba : ndarray of shape (n_contexts, n_vocabulary + 2)
-            Columns are the tokens of ``vocabulary_``, then the unknown
+        log_proba : ndarray of shape (n_contexts, n_symbols + 2)
+            Columns are the tokens of ``symbols_``, then the unknown
             symbol, then the end symbol. Each row sums to 1 in probability.
         """
         check_is_fitted(self)
         internal = self._internal_contexts(contexts)
         tables = self._tables[self._table_index(y)]
         ids = _ngram.lookup_contexts(
-            tables["ctx_codes"], internal, self.vocabulary_.shape[0] + 3
+            tables["ctx_codes"], internal, self.symbols_.shape[0] + 3
         )
         return _ngram.dense_log_proba(tables, ids, self._n_outcomes)
 
@@ -531,7 +534,7 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
 
     def _sample_table(self, tables, n, max_length, rng):
         """Sample ``n`` sequences; memory grows with the tokens drawn."""
-        V = self.vocabulary_.shape[0]
+        V = self.symbols_.shape[0]
         unk, end = V, V + 1
         context = np.full((n, self.order_), V + 2, dtype=np.int64)
         active = np.arange(n)
@@ -567,11 +570,11 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         """Next-token probabilities of a first-order chain, one row per token.
 
         An array of shape (n_tokens, n_tokens), rows summing to 1, in the
-        order of ``vocabulary_``.
+        order of ``symbols_``.
         """
         self._check_first_order()
-        V = self.vocabulary_.shape[0]
-        contexts = self.vocabulary_[:, None]
+        V = self.symbols_.shape[0]
+        contexts = self.symbols_[:, None]
         P = np.exp(self.next_token_log_proba(contexts))[:, :V]
         return P / P.sum(axis=1, keepdims=True)
 
@@ -596,3 +599,27 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
                 "order=1 chains fitted without y; this one has order="
                 f"{order}{' and classes' if self._fitted_with_y else ''}."
             )
+
+    # ------------------------------------------- the former name of symbols_
+
+    @property
+    def vocabulary_(self):
+        """Deprecated former name of ``symbols_``; will be removed.
+
+        In skgen, as in scikit-learn's ``CountVectorizer``, ``vocabulary_`` is
+        a dict from token to index (``CharTokenizer.vocabulary_``); the sorted
+        token ids of a chain are ``symbols_``, as in ``CategoricalHMM``.
+        """
+        warn(
+            "The attribute vocabulary_ of MarkovChain was renamed symbols_ in "
+            "skgen 0.1 and will be removed in a later release; use symbols_.",
+            FutureWarning,
+        )
+        return self.symbols_
+
+    def __setstate__(self, state):
+        # a chain saved before the rename holds its symbols as vocabulary_
+        state = dict(state)
+        if "vocabulary_" in state:
+            state["symbols_"] = state.pop("vocabulary_")
+        super().__setstate__(state)

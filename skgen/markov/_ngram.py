@@ -3,7 +3,7 @@
 Symbols are coded as integers. Token *values* (what users pass) are kept in
 the sufficient statistics, with the sentinels ``START = -1`` (left padding)
 and ``END = -2`` (end of sequence). Inside the smoothing tables, tokens are
-*indices* into the sorted vocabulary of size ``V``, and ``UNK = V``,
+*indices* into the ``V`` sorted symbols (``MarkovChain.symbols_``), and ``UNK = V``,
 ``END = V + 1``, ``START = V + 2``: outcomes live in ``range(V + 2)`` and
 context symbols in ``range(V + 3)``.
 
@@ -124,14 +124,14 @@ def merge_event_counts(rows_a, counts_a, rows_b, counts_b):
     return _unique_rows_with_counts(rows, weights=counts)
 
 
-def to_internal(values, vocabulary):
-    """Map token values to vocabulary indices; unseen tokens become UNK."""
-    return Vocabulary(vocabulary).to_index(values)
+def to_internal(values, symbols):
+    """Map token values to their indices in ``symbols``; unseen ones become UNK."""
+    return Vocabulary(symbols).to_index(values)
 
 
-def _internal_rows(rows, vocabulary):
-    V = vocabulary.shape[0]
-    out = to_internal(rows, vocabulary)
+def _internal_rows(rows, symbols):
+    V = symbols.shape[0]
+    out = to_internal(rows, symbols)
     out[rows == START] = V + 2
     out[rows == END] = V + 1
     return out
@@ -213,7 +213,7 @@ def _level_table(
     }
 
 
-def build_tables(rows, counts, vocabulary, order, smoothing, alpha, discount, repeat=1):
+def build_tables(rows, counts, symbols, order, smoothing, alpha, discount, repeat=1):
     """Build the lookup tables of a smoothed chain from its event counts.
 
     ``repeat`` is how many times the top Kneser-Ney level is applied: a
@@ -228,10 +228,10 @@ def build_tables(rows, counts, vocabulary, order, smoothing, alpha, discount, re
     first), ``first_level`` (the context length of ``levels[0]``) and
     ``discounts`` (array (order + 1, 3), Kneser-Ney only).
     """
-    V = vocabulary.shape[0]
+    V = symbols.shape[0]
     n_outcomes = V + 2
     base = V + 3
-    sym = _internal_rows(rows, vocabulary)
+    sym = _internal_rows(rows, symbols)
     outcome = sym[:, order]
     counts = counts.astype(np.float64)
 

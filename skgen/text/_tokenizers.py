@@ -282,7 +282,8 @@ class CharTokenizer(_BaseTokenizer):
     Attributes
     ----------
     vocabulary_ : dict of str to int
-        Known character -> id, ids ``1..n_vocabulary``.
+        Known character -> id, ids ``1..n_vocabulary`` (the meaning of
+        ``vocabulary_`` in scikit-learn's ``CountVectorizer`` and all of skgen).
     tokens_ : ndarray of shape (n_vocabulary + 1,), dtype=object
         The string of each id: ``tokens_[0]`` is ``unknown_token``,
         ``tokens_[vocabulary_[c]] == c``.
@@ -404,7 +405,8 @@ class WordTokenizer(_BaseTokenizer):
     Attributes
     ----------
     vocabulary_ : dict of str to int
-        Known token -> id, ids ``1..n_vocabulary``.
+        Known token -> id, ids ``1..n_vocabulary`` (the meaning of
+        ``vocabulary_`` in scikit-learn's ``CountVectorizer`` and all of skgen).
     tokens_ : ndarray of shape (n_vocabulary + 1,), dtype=object
         The string of each id: ``tokens_[0]`` is ``unknown_token``,
         ``tokens_[vocabulary_[w]] == w``.

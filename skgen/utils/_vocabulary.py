@@ -4,8 +4,9 @@ A vocabulary is the sorted array of token ids seen in fit. Token values map
 to their index in it; a token never seen maps to one *unknown* index, the
 vocabulary's length. ``partial_fit`` merges the tokens of a new batch.
 
-The model keeps only the plain ``int64`` array (its public fitted attribute,
-``MarkovChain.vocabulary_`` or ``CategoricalHMM.symbols_``), so pickle and
+The model keeps only the plain ``int64`` array (its public fitted attribute
+``symbols_``, in ``MarkovChain`` and ``CategoricalHMM``; not ``vocabulary_``,
+which in skgen is a dict from token to index), so pickle and
 ``skops.io`` see a numpy array and need no extra trusted type;
 :class:`Vocabulary` is a thin, copy-free view over that array, made where it
 is used.
@@ -22,7 +23,7 @@ class Vocabulary:
     Parameters
     ----------
     tokens : array-like of int of shape (n_tokens,), default=()
-        Sorted, distinct token ids (a fitted ``vocabulary_``); kept as is,
+        Sorted, distinct token ids (a fitted ``symbols_``); kept as is,
         not copied, when it is already an ``int64`` array.
 
     Attributes

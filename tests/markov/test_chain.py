@@ -35,8 +35,8 @@ def test_no_smoothing_equals_normalised_counts(order):
     table = _counts(X, order)
     contexts = np.array(list(table), dtype=np.int64).reshape(-1, order)
     P = np.exp(mc.next_token_log_proba(contexts))
-    columns = {int(t): i for i, t in enumerate(mc.vocabulary_)}
-    columns[-2] = len(mc.vocabulary_) + 1
+    columns = {int(t): i for i, t in enumerate(mc.symbols_)}
+    columns[-2] = len(mc.symbols_) + 1
     for row, ctx in enumerate(table):
         total = sum(table[ctx].values())
         expected = np.zeros(P.shape[1])
@@ -90,7 +90,7 @@ def test_partial_fit_on_halves_equals_fit_on_whole(smoothing):
     whole = MarkovChain(order=2, smoothing=smoothing).fit(X)
     halves = MarkovChain(order=2, smoothing=smoothing)
     halves.partial_fit(X[:30]).partial_fit(X[30:])
-    np.testing.assert_array_equal(whole.vocabulary_, halves.vocabulary_)
+    np.testing.assert_array_equal(whole.symbols_, halves.symbols_)
     test = _random_corpus(2, n=10, n_symbols=9)
     np.testing.assert_allclose(whole.score_samples(test), halves.score_samples(test))
     if smoothing == "kneser-ney":
@@ -139,7 +139,7 @@ def test_sample_is_vectorised_and_respects_max_length():
     mc = MarkovChain(order=2).fit(_random_corpus(4))
     X = mc.sample(500, max_length=5, random_state=0)
     assert len(X) == 500 and max(len(s) for s in X) <= 5
-    assert set(np.concatenate(X)) <= set(mc.vocabulary_)
+    assert set(np.concatenate(X)) <= set(mc.symbols_)
     with pytest.raises(ValueError, match="max_length must be >= 0; got -1"):
         mc.sample(2, max_length=-1)
 
@@ -327,3 +327,42 @@ def test_large_token_ids_and_high_order():
     assert np.all(np.isfinite(ll))
     small = MarkovChain(order=12).fit([x // 10**12 for x in X])
     np.testing.assert_allclose(ll, small.score_samples([x // 10**12 for x in X]))
+
+
+def test_vocabulary_is_the_deprecated_name_of_symbols():
+    mc = MarkovChain(order=1).fit([[5, 3], [3, 9]])
+    assert mc.symbols_.tolist() == [3, 5, 9]
+    assert "vocabulary_" not in vars(mc)
+    with pytest.warns(FutureWarning, match="renamed symbols_ .* removed in a later"):
+        assert mc.vocabulary_ is mc.symbols_
+    with pytest.raises(AttributeError, match="vocabulary_"):
+        mc.vocabulary_ = mc.symbols_  # read-only
+
+
+@pytest.mark.parametrize("library", ["pickle", "skops"])
+def test_a_chain_saved_as_vocabulary_loads_as_symbols(library, monkeypatch):
+    """A chain saved before the rename (its symbols in ``vocabulary_``) loads."""
+    import pickle
+
+    from skgen.utils import trusted_types
+
+    sio = pytest.importorskip("skops.io") if library == "skops" else None
+    X = _random_corpus(5)
+    mc = MarkovChain(order=2).fit(X)
+
+    def old_state(self):
+        state = dict(vars(self))
+        state["vocabulary_"] = state.pop("symbols_")
+        return state
+
+    with monkeypatch.context() as patch:
+        patch.setattr(MarkovChain, "__getstate__", old_state)
+        saved = pickle.dumps(mc) if sio is None else sio.dumps(mc)
+    loaded = (
+        pickle.loads(saved)
+        if sio is None
+        else sio.loads(saved, trusted=trusted_types())
+    )
+    assert "vocabulary_" not in vars(loaded)
+    np.testing.assert_array_equal(loaded.symbols_, mc.symbols_)
+    np.testing.assert_array_equal(loaded.score_samples(X), mc.score_samples(X))

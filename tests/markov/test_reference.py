@@ -211,8 +211,8 @@ def test_oracle_discount_coverage():
 
 
 # ------------------------------------------- MarkovChain against the oracle
-def test_vocabulary(fitted, oracle):
-    np.testing.assert_array_equal(fitted.vocabulary_, oracle.vocabulary)
+def test_symbols(fitted, oracle):
+    np.testing.assert_array_equal(fitted.symbols_, oracle.vocabulary)
 
 
 def test_score_samples_train(fitted, oracle, corpus):
