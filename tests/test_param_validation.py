@@ -15,14 +15,13 @@ import pytest
 from sklearn.base import clone
 from sklearn.utils.estimator_checks import check_param_validation
 
-from skgen.base import get_generative_tags
 from skgen.utils._compat import (
     Interval,
     InvalidParameterError,
     generate_invalid_param_val,
     make_constraint,
 )
-from skgen.utils._test_common import construct_instances
+from skgen.utils._test_common import check_data_for, construct_instances
 from skgen.utils.discovery import all_estimators
 from skgen.utils.estimator_checks import make_check_data
 
@@ -34,17 +33,6 @@ FIT_METHODS = ("fit", "partial_fit", "fit_transform", "fit_predict", "fit_resamp
 
 def _two_d(estimator):
     return estimator.__sklearn_tags__().input_tags.two_d_array
-
-
-def _check_data(estimator, seed):
-    """Data of the estimator's representation (the tokenizers take text)."""
-    if hasattr(estimator, "__skgen_tags__"):
-        representation = get_generative_tags(estimator).representation
-    elif estimator.__sklearn_tags__().input_tags.string:
-        representation = "text"
-    else:
-        representation = "tabular"
-    return make_check_data(representation, random_state=seed)
 
 
 class _BadType:
@@ -118,7 +106,7 @@ def test_sklearn_check_param_validation(estimator):
 
 @pytest.mark.parametrize("estimator", _cases(ESTIMATORS))
 def test_param_validation_on_own_representation(estimator, seed):
-    X, y = _check_data(estimator, seed)
+    X, y = check_data_for(estimator, seed)
     check_param_validation_any_input(type(estimator).__name__, estimator, X, y)
 
 

@@ -20,7 +20,6 @@ import numpy as np
 import pytest
 from sklearn.base import BaseEstimator
 
-from skgen.base import get_generative_tags
 from skgen.neural import VAE
 from skgen.neural._base import NEURAL_PARAMETER_CONSTRAINTS, NeuralTrainingMixin
 from skgen.utils._names import (
@@ -31,9 +30,8 @@ from skgen.utils._names import (
     REJECTED_NEURAL_PARAMETERS,
     REJECTED_PARAMETERS,
 )
-from skgen.utils._test_common import construct_instances
+from skgen.utils._test_common import check_data_for, construct_instances
 from skgen.utils.discovery import all_estimators
-from skgen.utils.estimator_checks import make_check_data
 
 CLASSES = [cls for _, cls in all_estimators()]
 NEURAL = [cls for cls in CLASSES if issubclass(cls, NeuralTrainingMixin)]
@@ -137,18 +135,6 @@ def check_fitted_attribute_names(estimator):
 # ------------------------------------------------------- over every estimator
 
 
-def _check_data(estimator):
-    """Data of the estimator's representation (the tokenizers take text)."""
-    input_tags = estimator.__sklearn_tags__().input_tags
-    if hasattr(estimator, "__skgen_tags__"):
-        representation = get_generative_tags(estimator).representation
-    elif input_tags.string and not input_tags.two_d_array:
-        representation = "text"
-    else:
-        representation = "tabular"
-    return make_check_data(representation, random_state=0)
-
-
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
 def test_no_rejected_names(cls):
     check_no_rejected_names(cls)
@@ -169,7 +155,7 @@ def test_fitted_attribute_names(cls):
     estimator = next(construct_instances(cls))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence on tiny data
-        estimator.fit(*_check_data(estimator))
+        estimator.fit(*check_data_for(estimator))
     check_fitted_attribute_names(estimator)
 
 

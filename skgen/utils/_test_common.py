@@ -2,7 +2,7 @@
 
 from sklearn.base import BaseEstimator
 
-__all__ = ["EXPECTED_FAILED_CHECKS", "construct_instances"]
+__all__ = ["EXPECTED_FAILED_CHECKS", "check_data_for", "construct_instances"]
 
 #: sklearn checks known to fail, per class name, each with its reason.
 EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {}
@@ -153,3 +153,23 @@ def construct_instances(cls):
         yield cls()
         return
     yield from build(cls)
+
+
+def check_data_for(estimator, random_state=0):
+    """``(X, y)`` of the estimator's representation for the common tests.
+
+    A generative estimator's representation comes from its tags; the
+    tokenizers (string input, no 2-D arrays) take text; anything else a
+    table.
+    """
+    from skgen.base import get_generative_tags
+    from skgen.utils.estimator_checks import make_check_data
+
+    input_tags = estimator.__sklearn_tags__().input_tags
+    if hasattr(estimator, "__skgen_tags__"):
+        representation = get_generative_tags(estimator).representation
+    elif input_tags.string and not input_tags.two_d_array:
+        representation = "text"
+    else:
+        representation = "tabular"
+    return make_check_data(representation, random_state=random_state)
