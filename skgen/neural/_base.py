@@ -53,14 +53,15 @@ NEURAL_PARAMETER_CONSTRAINTS: dict = {
     "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
     "callbacks": [list, None],
     "device": [str],
+    "dtype": [StrOptions({"float32", "float64"}), None],
     "n_threads": [Interval(Integral, 1, None, closed="left"), None],
     "verbose": ["verbose"],
     "random_state": ["random_state"],
 }
 
 
-#: The float64 inference copy of each fitted net's module, keyed by the net
-#: (see :meth:`NeuralTrainingMixin._eval_module`): outside the estimator, so
+#: The inference copy of each fitted net's module, keyed by the net (see
+#: :meth:`NeuralTrainingMixin._eval_module`): outside the estimator, so
 #: scoring leaves its ``__dict__`` and its pickles as they were.
 _EVAL_MODULES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
@@ -78,8 +79,8 @@ def training_budget(max_epochs, batch_size, n_rows):
     67 of 15 steps on 1,797 rows, ten epochs on 12,800 rows or more). On a
     busy two-core machine that is about 2 to 4 seconds for a 150-row table
     and the VAE's default network; before this policy, 100 epochs of one
-    128-row batch gave that table a barely trained model. With early stopping,
-    ``max_epochs`` is the most it trains for.
+    128-row batch gave that table a barely trained model. With early stopping
+    (:func:`early_stopping`), ``max_epochs`` is the most it trains for.
 
     Returns
     -------
@@ -92,6 +93,90 @@ def training_budget(max_epochs, batch_size, n_rows):
         steps_per_epoch = max(1, math.ceil(n_rows / batch_size))
         max_epochs = max(AUTO_MIN_EPOCHS, math.ceil(AUTO_MIN_STEPS / steps_per_epoch))
     return max_epochs, batch_size
+
+
+def early_stopping(params, seed):
+    """The validation split and the callback of early stopping, for every family.
+
+    With ``early_stopping=True`` a fit holds out ``validation_fraction`` of
+    its *samples* (skorch's ``ValidSplit``, seeded by ``seed``): whole
+    samples, as cross-validation splits them (rows of a table, whole
+    sequences of a sequence model, never tokens or time steps), so the
+    validation loss is that of unseen samples. Each epoch records
+    ``valid_loss``; training stops when it has not improved for
+    ``n_iter_no_change`` epochs (the patience), and the weights of the best
+    epoch are restored (skorch's ``EarlyStopping(load_best=True)``).
+    ``max_epochs`` (:func:`training_budget`, counted on the rows left to
+    train on) is then the most it trains for; a fit that runs all of them
+    warns (``NeuralTrainingMixin._warn_if_not_stopped``).
+
+    Parameters
+    ----------
+    params : dict
+        The estimator's parameters (``early_stopping``,
+        ``validation_fraction``, ``n_iter_no_change``).
+    seed : int
+        Seeds the split.
+
+    Returns
+    -------
+    train_split : skorch ValidSplit or None
+    callbacks : list of (name, callback)
+        ``[("early_stopping", EarlyStopping(...))]``, or ``[]`` without
+        early stopping.
+    """
+    if not params["early_stopping"]:
+        return None, []
+    EarlyStopping = import_engine("skorch.callbacks", "EarlyStopping")
+    ValidSplit = import_engine("skorch.dataset", "ValidSplit")
+
+    stop = EarlyStopping(
+        monitor="valid_loss", patience=params["n_iter_no_change"], load_best=True
+    )
+    split = ValidSplit(params["validation_fraction"], random_state=seed)
+    return split, [("early_stopping", stop)]
+
+
+def inference_dtype(device, dtype=None):
+    """The torch dtype and device a fitted model scores and samples with.
+
+    One rule for every neural model. Training runs in float32. A model
+    trained on the CPU infers in float64 on the CPU (exact enough for
+    likelihoods of any size); one trained on an accelerator (CUDA) stays on
+    that device in the training dtype, float32. ``dtype`` (the fitted
+    parameter: ``"float32"`` or ``"float64"``) overrides the dtype, never
+    the device. A loaded model is on the CPU.
+
+    Parameters
+    ----------
+    device : str or torch.device
+        The device the net trained on (``net_.device``).
+    dtype : {"float32", "float64"} or None, default=None
+
+    Returns
+    -------
+    dtype : torch.dtype
+    device : torch.device
+    """
+    torch = import_engine("torch")
+
+    device = torch.device(device)
+    if dtype is None:
+        dtype = "float64" if device.type == "cpu" else "float32"
+    return getattr(torch, dtype), device
+
+
+def module_tensor(module, array):
+    """``array`` as a tensor in ``module``'s dtype and on its device."""
+    torch = import_engine("torch")
+
+    weight = next(module.parameters())
+    return torch.as_tensor(array, dtype=weight.dtype, device=weight.device)
+
+
+def to_numpy(tensor):
+    """A tensor's values as a float64 numpy array (on the CPU)."""
+    return tensor.detach().cpu().numpy().astype(np.float64, copy=False)
 
 
 def available_cores():
@@ -177,6 +262,14 @@ def mlp_parameters(n_in, hidden, n_out):
     return sum((a + 1) * b for a, b in pairwise(widths))
 
 
+def check_hidden_layer_sizes(sizes, what="hidden_layer_sizes"):
+    """Refuse layer sizes that are not positive ints."""
+    if not positive_ints(sizes):
+        raise ValueError(
+            f"{what} must hold positive ints (one per hidden layer); got {sizes!r}."
+        )
+
+
 def check_network_size(n_parameters, what):
     """Refuse a network whose training state cannot fit in memory.
 
@@ -217,14 +310,21 @@ def _stop_on_non_finite():
 
 
 class NeuralTrainingMixin:
-    """Builds and trains a ``GenerativeNet`` for a single-loss generator.
+    """Builds, trains, persists and infers with a skorch net of named networks.
 
     The estimator provides the neural parameters of
-    :data:`NEURAL_PARAMETER_CONSTRAINTS`, ``_build_module()``, which
-    makes the torch module from fitted attributes, and
-    ``_check_module_arguments(weights)``, which checks those attributes
-    against saved weights before a loaded model is built; the module's
-    ``forward`` returns one loss per row and the criterion averages it.
+    :data:`NEURAL_PARAMETER_CONSTRAINTS` and ``_module_arguments()``, which
+    returns ``{network_name: (module_class, kwargs)}``, computed from fitted
+    state only (``_fitted_params``, the table layout, ``classes_``):
+    ``"module"`` is skorch's main network (the only one of a single-loss
+    generator, whose ``forward`` returns one loss per sample); the others
+    are the extra networks of an :class:`~skgen.neural._engine.AdversarialNet`.
+    Each module class offers a static ``state_shapes(**kwargs)``: the shape
+    of every ``state_dict`` entry those arguments build, by arithmetic only.
+    From these the mixin builds the net (:meth:`_make_net`) and checks a
+    loaded model before building anything (:meth:`_check_saved_state`).
+    Inference uses :meth:`_eval_module`, whose dtype and device follow
+    :func:`inference_dtype`.
     """
 
     _neural_constraints: ClassVar[dict] = NEURAL_PARAMETER_CONSTRAINTS
@@ -238,56 +338,48 @@ class NeuralTrainingMixin:
         check_is_fitted(self, "net_")
         return self.net_.module_
 
-    def _make_net(self, module, seed, params, budget, device=None):
-        """An uninitialised :class:`~skgen.neural._engine.GenerativeNet`.
+    def _net_class(self):
+        """The skorch net class; a family with several networks returns its own."""
+        from skgen.neural._engine import GenerativeNet
 
-        ``module`` is the torch module it trains; ``params`` are the
-        estimator's parameters to build it with: the live ones in ``fit``,
-        the fitted ones (``_fitted_params``) when a saved model is loaded;
+        return GenerativeNet
+
+    def _make_net(self, seed, budget, device=None):
+        """An uninitialised net of the networks of ``_module_arguments()``.
+
+        It is built from the fitted parameters (``_fitted_params``);
         ``budget`` is ``(max_epochs, batch_size)`` as ints
-        (:func:`training_budget`). The net's defaults provide the criterion
-        (a mean of the per-row losses), the batch iterators and the
-        non-finite-loss stop; a private ``_training_hook`` attribute (a
+        (:func:`training_budget`). Each network ``name`` is passed as
+        skorch's ``name=module_class`` with ``name__<key>=value`` arguments,
+        so skorch builds it when the net is initialised. The net's defaults
+        provide the criterion (a mean of the per-sample losses), the batch
+        iterators and the non-finite-loss stop; early stopping follows
+        :func:`early_stopping`; a private ``_training_hook`` attribute (a
         :class:`~skgen.neural._engine.TrainingHook`), when set, reaches the
         net's ``training_hook``.
         """
-        EarlyStopping, ProgressBar = import_engine(
-            "skorch.callbacks", "EarlyStopping", "ProgressBar"
-        )
-        ValidSplit = import_engine("skorch.dataset", "ValidSplit")
+        ProgressBar = import_engine("skorch.callbacks", "ProgressBar")
 
-        from skgen.neural._engine import GenerativeNet
-
-        callbacks = []
-        if params["early_stopping"]:
-            callbacks.append(
-                (
-                    "early_stopping",
-                    EarlyStopping(
-                        monitor="valid_loss",
-                        patience=params["n_iter_no_change"],
-                        load_best=True,
-                    ),
-                )
-            )
+        params = self._fitted_params
+        networks = {}
+        for name, (module_class, kwargs) in self._module_arguments().items():
+            networks[name] = module_class
+            networks.update({f"{name}__{k}": v for k, v in kwargs.items()})
+        train_split, callbacks = early_stopping(params, seed)
         if params["verbose"]:
             callbacks.append(("progress_bar", ProgressBar()))
         # copies: skorch sets fitted state on its callbacks, and the user's
         # objects (parameters of this estimator) must stay as given
         for i, cb in enumerate(copy.deepcopy(params["callbacks"]) or []):
             callbacks.append(cb if isinstance(cb, tuple) else (f"user_{i}", cb))
-        return GenerativeNet(
-            module,
+        return self._net_class()(
+            **networks,
             optimizer=_optimizer(params["optimizer"]),
             optimizer__weight_decay=params["weight_decay"],
             lr=params["lr"],
             max_epochs=budget[0],
             batch_size=budget[1],
-            train_split=(
-                ValidSplit(params["validation_fraction"], random_state=seed)
-                if params["early_stopping"]
-                else None
-            ),
+            train_split=train_split,
             callbacks=callbacks,
             device=params["device"] if device is None else device,
             verbose=int(params["verbose"]),
@@ -295,26 +387,29 @@ class NeuralTrainingMixin:
         )
 
     def _train_net(self, X, seed):
-        """Fit a :class:`~skgen.neural._engine.GenerativeNet` on ``X``.
+        """Fit a net of the estimator's networks on ``X``.
 
-        The net trains ``self._build_module()``. Randomness is local: torch's
-        generators are forked and seeded (:func:`~skgen.neural._engine.seeded`)
-        while the module is built and trained, so the same ``random_state``
-        gives the same model and the caller's torch state is left as it was.
-        The epochs and batch size follow :func:`training_budget` on the rows
-        trained on (those left after a validation split).
+        The parameters are recorded as ``_fitted_params`` first, so that
+        ``_module_arguments()`` reads the parameters this fit trains with
+        (``fit_atomically`` records the same at the end, and restores the
+        earlier ones if the fit fails). Randomness is local: torch's
+        generators are forked and seeded
+        (:func:`~skgen.neural._engine.seeded`) while the networks are built
+        and trained, so the same ``random_state`` gives the same model and
+        the caller's torch state is left as it was. The epochs and batch
+        size follow :func:`training_budget` on the rows trained on (those
+        left after a validation split).
         """
         from skgen.neural._engine import seeded
 
         self._check_neural_params()
+        self._fitted_params = self.get_params(deep=False)
         n_rows = len(next(iter(X.values())) if isinstance(X, dict) else X)
         if self.early_stopping:
             n_rows -= math.ceil(self.validation_fraction * n_rows)
         budget = training_budget(self.max_epochs, self.batch_size, n_rows)
         with seeded(seed, self.device):
-            net = self._make_net(
-                self._build_module(), seed, self.get_params(deep=False), budget
-            )
+            net = self._make_net(seed, budget)
             net.fit(X, None)
         return net
 
@@ -348,11 +443,7 @@ class NeuralTrainingMixin:
         """Checks the parameter constraints cannot express."""
         torch = import_engine("torch")
 
-        if not positive_ints(self.hidden_layer_sizes):
-            raise ValueError(
-                "hidden_layer_sizes must hold positive ints (one per hidden "
-                f"layer); got {self.hidden_layer_sizes!r}."
-            )
+        check_hidden_layer_sizes(self.hidden_layer_sizes)
         try:
             device = torch.device(self.device)
         except RuntimeError as exc:
@@ -376,13 +467,14 @@ class NeuralTrainingMixin:
             )
 
     def _eval_module(self):
-        """The float64 copy of the trained module on the CPU, in eval mode.
+        """The inference copy of the trained module, in eval mode.
 
-        Built once per fitted net and cached beside it, never in the
-        estimator (its ``__dict__``, pickles and skops files stay as they
-        were): a refit or a loaded model has a new ``net_``, and the copy is
-        rebuilt for it; it goes when the net does. Inference must not
-        modify it.
+        Its dtype and device follow :func:`inference_dtype` (float64 on the
+        CPU by default). Built once per fitted net and cached beside it,
+        never in the estimator (its ``__dict__``, pickles and skops files
+        stay as they were): a refit or a loaded model has a new ``net_``,
+        and the copy is rebuilt for it; it goes when the net does.
+        Inference must not modify it.
         """
         module = _EVAL_MODULES.get(self.net_)
         if module is None:
@@ -390,28 +482,26 @@ class NeuralTrainingMixin:
         return module
 
     def _make_eval_module(self):
-        """A new float64 copy of the trained module on the CPU, in eval mode."""
-        return copy.deepcopy(self.net_.module_).to("cpu").double().eval()
+        """A new inference copy of the trained module, in eval mode."""
+        dtype, device = inference_dtype(self.net_.device, self._fitted_params["dtype"])
+        return copy.deepcopy(self.net_.module_).to(device=device, dtype=dtype).eval()
 
     # Persistence: torch tensors are neither skops-safe nor device-neutral,
-    # so the net is stored as its weights (numpy arrays), the keyword
-    # arguments that rebuild the module, and the training history. Loading
-    # rebuilds an initialised skorch net on the CPU from the fitted
-    # parameters, after checking them and the module arguments against the
-    # saved weights (an edited file gets a clear error, never a large
-    # allocation first); the optimizer state is not kept.
+    # so the net is stored as the weights of every network (numpy arrays),
+    # the training history (the engine's net_state) and the budget. Loading
+    # checks the fitted state against the saved weights, then rebuilds an
+    # initialised net on the CPU (restore_net_state): an edited file gets a
+    # clear error, never a large allocation first. No optimizer state.
 
     def __getstate__(self):
         state = dict(super().__getstate__())
         net = state.pop("net_", None)
         if net is not None:
+            from skgen.neural._engine import net_state
+
             state["_net_state"] = {
                 "budget": (int(net.max_epochs), int(net.batch_size)),
-                "weights": {
-                    k: v.detach().cpu().numpy()
-                    for k, v in net.module_.state_dict().items()
-                },
-                "history": [dict(row) for row in net.history],
+                **net_state(net),
             }
         return state
 
@@ -420,29 +510,17 @@ class NeuralTrainingMixin:
         saved = state.pop("_net_state", None)
         super().__setstate__(state)
         if saved is not None:
-            torch = import_engine("torch")
-            History = import_engine("skorch.history", "History")
-
             self._check_saved_state(saved["weights"])
             budget = self._saved_budget(saved)
-            # the module's initial weights are overwritten; drawing them
-            # must not move the caller's torch generator
-            with torch.random.fork_rng(devices=[]):
-                net = self._make_net(
-                    self._build_module(), 0, self._fitted_params, budget, "cpu"
-                ).initialize()
-            net.module_.load_state_dict(
-                {k: torch.as_tensor(v) for k, v in saved["weights"].items()}
-            )
-            net.history = History(saved["history"])
-            self.net_ = net
 
-    def _saved_budget(self, saved):
+            from skgen.neural._engine import restore_net_state
+
+            self.net_ = restore_net_state(self._make_net(0, budget, "cpu"), saved)
+
+    @staticmethod
+    def _saved_budget(saved):
         """The saved ``(max_epochs, batch_size)`` the net trained with."""
         budget = saved.get("budget")
-        if budget is None:  # saved before the budget was: ints as given
-            params = self._fitted_params
-            budget = (params["max_epochs"], params["batch_size"])
         if not (
             isinstance(budget, tuple) and len(budget) == 2 and positive_ints(budget)
         ):
@@ -453,16 +531,49 @@ class NeuralTrainingMixin:
         return budget
 
     def _check_saved_state(self, weights):
-        """The loaded parameters meet their constraints; the arguments fit.
+        """A loaded state is consistent; runs before anything is built from it.
 
-        Runs before anything is built from a loaded state.
+        The fitted parameters meet their constraints (and the hidden sizes
+        are positive ints), a tabular model's table state is consistent
+        with its encoder (:meth:`~skgen.tabular._mixin.TabularModelMixin.
+        _check_table_state`), and every network's
+        ``state_shapes(**kwargs)`` equals the shapes of its saved weights:
+        arithmetic on the saved arguments, so an edited file asking for a
+        huge network fails here, without allocating it.
         """
+        from skgen.tabular._mixin import TabularModelMixin
+
+        params = self._fitted_params
         validate_parameter_constraints(
-            self._parameter_constraints,
-            self._fitted_params,
-            caller_name=type(self).__name__,
+            self._parameter_constraints, params, caller_name=type(self).__name__
         )
-        self._check_module_arguments(weights)
+        check_hidden_layer_sizes(
+            params["hidden_layer_sizes"], "The saved hidden_layer_sizes"
+        )
+        if isinstance(self, TabularModelMixin):
+            self._check_table_state()
+        arguments = self._module_arguments()
+        if not isinstance(weights, dict) or set(weights) != set(arguments):
+            raise ValueError(
+                f"The saved {type(self).__name__} must hold the weights of the "
+                f"networks {sorted(arguments)}; got "
+                f"{sorted(weights) if isinstance(weights, dict) else weights!r}."
+            )
+        for name, (module_class, kwargs) in arguments.items():
+            expected = module_class.state_shapes(**kwargs)
+            got = {k: tuple(np.shape(v)) for k, v in weights[name].items()}
+            if got != expected:
+                wrong = sorted(
+                    k
+                    for k in expected.keys() | got.keys()
+                    if got.get(k) != expected.get(k)
+                )[:5]
+                raise ValueError(
+                    f"The saved weights of the {type(self).__name__}'s network "
+                    f"{name!r} do not match its fitted state: for {wrong} "
+                    f"expected shapes {[expected.get(k) for k in wrong]}, got "
+                    f"{[got.get(k) for k in wrong]}."
+                )
 
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)

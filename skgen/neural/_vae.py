@@ -19,16 +19,13 @@ from skgen.neural._base import (
     NeuralTrainingMixin,
     check_network_size,
     mlp_parameters,
-    positive_ints,
+    module_tensor,
     row_seeded_normal,
+    to_numpy,
     uses_torch_threads,
 )
-from skgen.utils._compat import (
-    Interval,
-    _fit_context,
-    import_engine,
-    validate_parameter_constraints,
-)
+from skgen.tabular._mixin import TabularModelMixin
+from skgen.utils._compat import Interval, _fit_context, import_engine
 from skgen.utils._random import draw_seed
 from skgen.utils._validation import reject_iterator
 
@@ -40,37 +37,9 @@ _SAMPLE_CHUNK = 65536
 #: rows and of importance samples.
 _SCORE_BLOCK = 2**20
 
-#: Constraints of the saved module arguments (``_module_kwargs``), checked
-#: when a model is loaded.
-_MODULE_CONSTRAINTS: dict = {
-    "n_features": [Interval(Integral, 1, None, closed="left")],
-    "latent_dim": [Interval(Integral, 1, None, closed="left")],
-    "hidden": [tuple],
-    "activation": NEURAL_PARAMETER_CONSTRAINTS["activation"],
-    "blocks": [list],
-    "n_classes": [Interval(Integral, 0, None, closed="left")],
-}
-_BLOCK_KINDS = ("numeric", "binary", "categorical", "constant")
-
-
-def _tiles(blocks, n_columns):
-    """Whether ``blocks`` are (kind, start, stop) ranges tiling ``n_columns``."""
-    stop = 0
-    for block in blocks:
-        if not (
-            isinstance(block, tuple)
-            and len(block) == 3
-            and block[0] in _BLOCK_KINDS
-            and block[1] == stop
-            and isinstance(block[2], Integral)
-            and block[2] > stop
-        ):
-            return False
-        stop = block[2]
-    return stop == n_columns
-
 
 class VAE(
+    TabularModelMixin,
     GenerativeClassifierMixin,
     GenerativeMixin,
     NeuralTrainingMixin,
@@ -118,6 +87,12 @@ class VAE(
         Passed to the skorch net (``Checkpoint``, ``LRScheduler``, ...).
     device : str, default="cpu"
         Torch device for training ("cuda" where present).
+    dtype : {"float32", "float64"}, default=None
+        The dtype the fitted model scores, encodes, decodes and samples in
+        (training is always float32). ``None``: float64 on the CPU for a
+        model trained there; a model trained on CUDA stays on its device in
+        float32 (:func:`skgen.neural._base.inference_dtype`). Results are
+        float64 arrays either way.
     n_threads : int, default=None
         The intra-op threads of torch (``torch.set_num_threads``) while the model
         fits, scores, encodes, decodes and samples; the caller's setting is
@@ -147,9 +122,10 @@ class VAE(
     -----
     ``score_samples`` is the importance-weighted bound (Burda et al., 2016)
     ``log (1/K) sum_k p(x, z_k) / q(z_k | x)`` with ``K =
-    n_importance_samples``, computed in float64 in eval mode. The ``K``
-    standard-normal draws of a row are a fixed function of the row's values
-    (a hash of its bytes seeds them): the score is deterministic, does not
+    n_importance_samples``, computed in eval mode (in float64 on the CPU,
+    see ``dtype``). The ``K`` standard-normal draws of a row are a fixed
+    function of the row's values (a hash of the bytes of its float64
+    encoding seeds them, whatever ``dtype``): the score is deterministic, does not
     depend on the other rows, and its Monte Carlo error is independent from
     row to row, so the mean over many rows is close to the expected bound.
     In expectation over the draws it is a lower
@@ -236,6 +212,7 @@ class VAE(
         n_importance_samples=64,
         callbacks=None,
         device="cpu",
+        dtype=None,
         n_threads=None,
         verbose=0,
         random_state=None,
@@ -254,6 +231,7 @@ class VAE(
         self.n_importance_samples = n_importance_samples
         self.callbacks = callbacks
         self.device = device
+        self.dtype = dtype
         self.n_threads = n_threads
         self.verbose = verbose
         self.random_state = random_state
@@ -282,34 +260,12 @@ class VAE(
             With ``early_stopping=True``, when training ran all
             ``max_epochs`` without the validation loss settling.
         """
-        from skgen.tabular import TabularEncoder
-
-        self.__dict__.pop("feature_names_in_", None)
-        encoder = TabularEncoder().fit(X)
-        Xt = encoder.transform(X)
-        blocks = [(k, s.start, s.stop) for _, k, s in encoder.output_blocks_]
-        # numeric columns constant in training are point masses (a Gaussian
-        # would shrink its variance forever and the likelihood never stop)
-        for i, (kind, a, _) in enumerate(blocks):
-            if kind == "numeric" and np.all(Xt[:, a] == Xt[0, a]):
-                blocks[i] = ("constant", a, a + 1)
-        constant = [a for kind, a, _ in blocks if kind == "constant"]
-        self._constant_columns = (np.array(constant, dtype=np.intp), Xt[0, constant])
+        Xt, y_index = self._fit_table(X, y)
         self._check_validation_rows(Xt.shape[0])
         inputs = {"x": Xt.astype(np.float32)}
-        n_classes = 0
-        y_idx = self._fit_class_labels(y, Xt.shape[0])
-        if y_idx is not None:
-            n_classes = len(self.classes_)
-            inputs["c"] = np.eye(n_classes, dtype=np.float32)[y_idx]
-        self._module_kwargs = {
-            "n_features": Xt.shape[1],
-            "latent_dim": self.latent_dim,
-            "hidden": tuple(self.hidden_layer_sizes),
-            "activation": self.activation,
-            "blocks": blocks,
-            "n_classes": n_classes,
-        }
+        if y_index is not None:
+            inputs["c"] = self._class_onehot(y_index).astype(np.float32)
+        n_classes = len(self.classes_) if y_index is not None else 0
         hidden, d = tuple(self.hidden_layer_sizes), self.latent_dim
         check_network_size(
             mlp_parameters(Xt.shape[1] + n_classes, hidden, 2 * d)
@@ -318,96 +274,48 @@ class VAE(
         )
         self.net_ = self._train_net(inputs, self._seed())
         self._warn_if_not_stopped()
-        self.encoder_ = encoder
-        self.n_features_in_ = encoder.n_features_in_
-        if hasattr(encoder, "feature_names_in_"):
-            self.feature_names_in_ = encoder.feature_names_in_
         return self
 
-    def _build_module(self):
+    def _module_arguments(self):
+        """The VAE's one network, from the fitted state."""
         from skgen.neural._vae_module import VAEModule
 
-        return VAEModule(**self._module_kwargs)
-
-    def _check_module_arguments(self, weights):
-        """Saved module arguments: valid, and matching the saved weights.
-
-        A loaded file whose arguments were edited gets a clear ValueError
-        here, before the module is built (which could allocate gigabytes).
-        """
-        from skgen.neural._vae_module import VAEModule
-
-        kwargs = self._module_kwargs
-        if not isinstance(kwargs, dict) or set(kwargs) != set(_MODULE_CONSTRAINTS):
-            raise ValueError(
-                "The saved VAE's module arguments must be a dict with keys "
-                f"{sorted(_MODULE_CONSTRAINTS)}; got {kwargs!r}."
+        params = self._fitted_params
+        return {
+            "module": (
+                VAEModule,
+                {
+                    "n_features": self.encoder_.n_output_,
+                    "latent_dim": params["latent_dim"],
+                    "hidden": tuple(params["hidden_layer_sizes"]),
+                    "activation": params["activation"],
+                    "blocks": self._blocks,
+                    "n_classes": len(self.classes_) if self._fitted_with_y else 0,
+                },
             )
-        validate_parameter_constraints(
-            _MODULE_CONSTRAINTS, kwargs, caller_name="the saved VAE module"
-        )
-        hidden, blocks, n_features = (
-            kwargs["hidden"],
-            kwargs["blocks"],
-            kwargs["n_features"],
-        )
-        if not positive_ints(hidden):
-            raise ValueError(
-                "The saved VAE module's hidden sizes must be positive ints; "
-                f"got {hidden!r}."
-            )
-        if not _tiles(blocks, n_features) or n_features != self.encoder_.n_output_:
-            raise ValueError(
-                "The saved VAE module's blocks must tile its "
-                f"n_features={n_features!r} encoded columns (the encoder's "
-                f"{self.encoder_.n_output_}) with (kind, start, stop) ranges of "
-                f"kinds {_BLOCK_KINDS}; got {blocks!r}."
-            )
-        expected = VAEModule.state_shapes(**kwargs)
-        got = {k: tuple(np.shape(v)) for k, v in weights.items()}
-        if got != expected:
-            wrong = sorted(
-                k for k in expected.keys() | got.keys() if got.get(k) != expected.get(k)
-            )
-            raise ValueError(
-                "The saved VAE's weights do not match its module arguments "
-                f"{kwargs!r}: for {wrong[:5]} expected shapes "
-                f"{[expected.get(k) for k in wrong[:5]]}, got "
-                f"{[got.get(k) for k in wrong[:5]]}."
-            )
+        }
 
     @property
     def _latent_dim(self):
-        return self._module_kwargs["latent_dim"]
-
-    def _bytes_per_sample(self):
-        """float64 values one sampled row needs while ``sample`` builds it.
-
-        The decoder's encoded row and its concatenated copy, the unscaled
-        numeric columns (and a temporary), the decoded columns and the
-        output that holds them, and the class label with its value.
-        """
-        enc = self.encoder_
-        n_numeric = len(enc.numeric_columns_)
-        return 8 * (2 * enc.n_output_ + 2 * n_numeric + 2 * enc.n_features_in_ + 2)
+        return self._fitted_params["latent_dim"]
 
     # -------------------------------------------------------------- scoring
-
-    def _encode(self, X):
-        check_is_fitted(self)
-        return self.encoder_.transform(X)
 
     def _log_weights(self, module, x, c, n_samples, start, stop):
         """log p(x, z_k) - log q(z_k | x) for draws ``start <= k < stop``.
 
-        ``x`` (and ``c``) are float64 tensors of a block of rows; returns an
-        array of shape (n_rows, stop - start).
+        ``x`` (and ``c``, the one-hot classes, or None) are the float64
+        encoded rows of a block; the draws are a function of ``x`` (never of
+        the dtype the module computes in). Returns a float64 array of shape
+        (n_rows, stop - start).
         """
         torch = import_engine("torch")
 
         d = self._latent_dim
-        eps = row_seeded_normal(x.numpy(), n_samples * d, start * d, stop * d)
-        eps = torch.as_tensor(eps.reshape(x.shape[0], stop - start, d))
+        eps = row_seeded_normal(x, n_samples * d, start * d, stop * d)
+        eps = module_tensor(module, eps.reshape(x.shape[0], stop - start, d))
+        x = module_tensor(module, x)
+        c = None if c is None else module_tensor(module, c)
         mu, logvar = module.encode(x, c)
         log_std = (0.5 * logvar)[:, None]  # not log(exp(.)): no underflow
         z = mu[:, None] + torch.exp(log_std) * eps  # (n, k, d)
@@ -421,7 +329,7 @@ class VAE(
         # NaN only where the networks overflowed float64 (a row far outside
         # the training data; a log-weight has a finite upper bound): weight
         # zero keeps the estimate a lower bound
-        return logw.masked_fill(logw.isnan(), -np.inf).numpy()
+        return to_numpy(logw.masked_fill(logw.isnan(), -np.inf))
 
     def _bound(self, Xt, classes_onehot=None, n_samples=None, *, kind="iw"):
         """The bound of every encoded row, in blocks of bounded memory.
@@ -439,22 +347,19 @@ class VAE(
             if n_samples is None
             else n_samples
         )
-        kwargs = self._module_kwargs
+        kwargs = self._module_arguments()["module"][1]
         width = max(
             Xt.shape[1] + kwargs["n_classes"], kwargs["latent_dim"], *kwargs["hidden"]
         )
         k_step = max(1, _SCORE_BLOCK // width)
         n_step = max(1, _SCORE_BLOCK // (min(K, k_step) * width))
         module = self._eval_module()
-        x = torch.as_tensor(Xt, dtype=torch.float64)
-        c = None
-        if classes_onehot is not None:
-            c = torch.as_tensor(classes_onehot, dtype=torch.float64)
+        c = classes_onehot
         bound = np.empty(Xt.shape[0])
         with torch.no_grad():
             for a in range(0, Xt.shape[0], n_step):
                 rows = slice(a, a + n_step)
-                xb, cb = x[rows], None if c is None else c[rows]
+                xb, cb = Xt[rows], None if c is None else c[rows]
                 total = np.full(xb.shape[0], -np.inf if kind == "iw" else 0.0)
                 for start in range(0, K, k_step):
                     logw = self._log_weights(
@@ -465,22 +370,18 @@ class VAE(
                     else:
                         total = total + logw.sum(axis=1)
                 bound[rows] = total - np.log(K) if kind == "iw" else total / K
-        # a column constant in training has all its mass on that value
-        columns, values = self._constant_columns
-        off = np.any(Xt[:, columns] != values, axis=1)
-        bound[off] = -np.inf
-        # the standardisation of numeric columns: p(x) = p(z) |dz/dx|
-        return bound - np.log(self.encoder_.scale_).sum()
+        return bound + self._table_log_jacobian(Xt)
 
     @uses_torch_threads
     def _class_log_likelihood(self, X, n_importance_samples=None):
         """Bounds on ``log p(x | k)``, every class with the same ``K``."""
         Xt = self._encode(X)
-        eye = np.eye(len(self.classes_))
         return np.stack(
             [
                 self._bound(
-                    Xt, np.repeat(eye[k : k + 1], len(Xt), axis=0), n_importance_samples
+                    Xt,
+                    self._class_onehot(np.full(len(Xt), k)),
+                    n_importance_samples,
                 )
                 for k in range(len(self.classes_))
             ],
@@ -537,7 +438,7 @@ class VAE(
         if self._fitted_with_y:
             if y is None:
                 raise ValueError("A conditional VAE needs y to compute the ELBO.")
-            onehot = np.eye(len(self.classes_))[self._encode_labels(y, len(Xt))]
+            onehot = self._class_onehot(self._encode_labels(y, len(Xt)))
         return self._bound(Xt, onehot, kind="elbo")
 
     # ------------------------------------------------------- latent space
@@ -562,24 +463,25 @@ class VAE(
         if not self._fitted_with_y:
             self._check_no_labels(y)
             return self._latent_mean(Xt, None)
-        eye = np.eye(len(self.classes_))
         if y is not None:
-            return self._latent_mean(Xt, eye[self._encode_labels(y, Xt.shape[0])])
+            return self._latent_mean(Xt, self._onehot_or_none(y, Xt.shape[0]))
         proba = self.predict_proba(X)
         return sum(
-            proba[:, [k]] * self._latent_mean(Xt, np.repeat(eye[[k]], len(Xt), 0))
+            proba[:, [k]]
+            * self._latent_mean(Xt, self._class_onehot(np.full(len(Xt), k)))
             for k in range(len(self.classes_))
         )
 
     def _latent_mean(self, Xt, onehot):
         torch = import_engine("torch")
 
+        module = self._eval_module()
         with torch.no_grad():
-            mu, _ = self._eval_module().encode(
-                torch.as_tensor(Xt, dtype=torch.float64),
-                None if onehot is None else torch.as_tensor(onehot),
+            mu, _ = module.encode(
+                module_tensor(module, Xt),
+                None if onehot is None else module_tensor(module, onehot),
             )
-        return mu.numpy()
+        return to_numpy(mu)
 
     def get_feature_names_out(self, input_features=None):
         """Names of the latent dimensions: ``vae0, vae1, ...``.
@@ -627,24 +529,11 @@ class VAE(
         module = self._eval_module()
         with torch.no_grad():
             out = module.decode(
-                torch.as_tensor(Z), None if c is None else torch.as_tensor(c)
+                module_tensor(module, Z),
+                None if c is None else module_tensor(module, c),
             )
-            encoded = module.likelihood.mean(out).numpy()
+            encoded = to_numpy(module.likelihood.mean(out))
         return self._decode_rows(encoded)
-
-    def _decode_rows(self, encoded):
-        """Encoded rows back to data, constant columns written back."""
-        columns, values = self._constant_columns
-        encoded[:, columns] = values
-        return self.encoder_.inverse_transform(encoded)
-
-    def _onehot_or_none(self, y, n):
-        if not self._fitted_with_y:
-            self._check_no_labels(y)
-            return None
-        if y is None:
-            raise ValueError("A conditional VAE needs y here.")
-        return np.eye(len(self.classes_))[self._encode_labels(y, n)]
 
     # ------------------------------------------------------------- sampling
 
@@ -685,19 +574,25 @@ class VAE(
     def _sample_class(self, n_samples, class_index, rng, *, generator, module):
         torch = import_engine("torch")
 
+        weight = next(module.parameters())
         encoded = []
         with torch.no_grad():
             for a in range(0, n_samples, _SAMPLE_CHUNK):
                 m = min(_SAMPLE_CHUNK, n_samples - a)
+                # drawn on the CPU in float64 whatever the module's dtype
                 z = torch.randn(
                     (m, self._latent_dim), generator=generator, dtype=torch.float64
-                )
+                ).to(dtype=weight.dtype, device=weight.device)
                 cb = None
                 if class_index is not None:  # one-hot class of this chunk only
-                    cb = torch.zeros((m, len(self.classes_)), dtype=torch.float64)
+                    cb = torch.zeros(
+                        (m, len(self.classes_)),
+                        dtype=weight.dtype,
+                        device=weight.device,
+                    )
                     cb[:, class_index] = 1.0
                 out = module.decode(z, cb)
-                encoded.append(module.likelihood.sample(out, generator).numpy())
+                encoded.append(to_numpy(module.likelihood.sample(out, generator)))
         return self._decode_rows(np.concatenate(encoded))
 
     def __sklearn_tags__(self):

@@ -14,7 +14,12 @@ from skorch.callbacks import Callback
 import skgen.neural._base as base
 from skgen import GenerativeClassifier
 from skgen.neural import VAE
-from skgen.neural._base import default_n_threads, torch_threads, training_budget
+from skgen.neural._base import (
+    default_n_threads,
+    inference_dtype,
+    torch_threads,
+    training_budget,
+)
 
 #: The caller's thread count in these tests: neither a default nor n_threads.
 CALLER_THREADS = 3
@@ -123,10 +128,15 @@ def test_failing_calls_restore_threads(X, caller_threads):
         tiny(optimizer="sgd", lr=1e12, max_epochs=20, n_threads=2).fit(X * 1e3)
     assert torch.get_num_threads() == caller_threads
     vae = tiny(n_threads=2).fit(X)
+    cvae = tiny(n_threads=2).fit(X, np.repeat([0, 1], 30))
     for call, message in (
+        (lambda: tiny(n_threads=2).fit(X[:, :0]), "feature"),
         (lambda: vae.score_samples(X[:, :2]), "features"),
+        (lambda: vae.transform(X[:, :2]), "features"),
         (lambda: vae.inverse_transform(np.zeros((2, 5))), "Z must have shape"),
         (lambda: vae.sample(0), "n_samples must be >= 1"),
+        (lambda: cvae.predict_proba(X[:, :2]), "features"),
+        (lambda: cvae.sample(2, y=7), "labels not seen in fit"),
     ):
         with pytest.raises(ValueError, match=message):
             call()
@@ -224,6 +234,66 @@ def test_inference_module_never_persisted(X, builds):
     loaded = pickle.loads(unscored)
     np.testing.assert_array_equal(loaded.score_samples(X), scores)
     assert len(builds) == 2  # the loaded model builds its own
+
+
+# ------------------------------------------------------ inference dtype
+
+
+@pytest.mark.parametrize(
+    ("device", "dtype", "expected"),
+    [
+        ("cpu", None, (torch.float64, "cpu")),
+        ("cuda", None, (torch.float32, "cuda")),  # stays where it trained
+        ("cuda:1", None, (torch.float32, "cuda:1")),
+        ("cuda", "float64", (torch.float64, "cuda")),
+        ("cpu", "float32", (torch.float32, "cpu")),
+        ("cpu", "float64", (torch.float64, "cpu")),
+    ],
+)
+def test_inference_dtype_rule(device, dtype, expected):
+    assert inference_dtype(device, dtype) == (expected[0], torch.device(expected[1]))
+
+
+def _module_dtype(model):
+    return next(model._eval_module().parameters()).dtype
+
+
+def test_float32_inference_on_the_cpu(X):
+    y = np.repeat([0, 1], 30)
+    default, single = tiny().fit(X, y), tiny(dtype="float32").fit(X, y)
+    assert _module_dtype(default) == torch.float64
+    assert _module_dtype(single) == torch.float32
+    # the same training: the weights do not depend on the inference dtype
+    for a, b in zip(
+        default.module_.state_dict().values(),
+        single.module_.state_dict().values(),
+        strict=True,
+    ):
+        torch.testing.assert_close(a, b, rtol=0, atol=0)
+    Z = default.transform(X, y)
+    for name, call in {
+        "score_samples": lambda m: m.score_samples(X),
+        "joint": lambda m: m.score_samples(X, y),
+        "elbo": lambda m: m.elbo(X, y),
+        "predict_proba": lambda m: m.predict_proba(X),
+        "transform": lambda m: m.transform(X, y),
+        "inverse_transform": lambda m: m.inverse_transform(Z, y),
+    }.items():
+        exact, approx = call(default), call(single)
+        assert approx.dtype == exact.dtype == np.float64, name
+        np.testing.assert_allclose(approx, exact, rtol=1e-4, atol=1e-4, err_msg=name)
+        assert not np.array_equal(approx, exact), name  # computed in float32
+    samples, labels = single.sample(5, random_state=0)
+    assert samples.dtype == np.float64 and samples.shape == (5, 3)
+    np.testing.assert_array_equal(labels, default.sample(5, random_state=0)[1])
+    loaded = pickle.loads(pickle.dumps(single))
+    assert loaded.net_.device == "cpu" and _module_dtype(loaded) == torch.float32
+    np.testing.assert_array_equal(loaded.score_samples(X), single.score_samples(X))
+
+
+def test_dtype_constraint(X):
+    with pytest.raises(ValueError, match="'dtype' parameter of VAE must be"):
+        tiny(dtype="float16").fit(X)
 
 
 # ----------------------------------------------------------- training budget

@@ -64,6 +64,7 @@ OTHER_PARAMS = {
     "n_importance_samples": 5,
     "callbacks": [],
     "device": "cuda:0",
+    "dtype": "float32",
     "n_threads": 2,
     "verbose": 1,
     "random_state": 9,
@@ -306,7 +307,7 @@ def test_every_class_uses_the_same_number_of_importance_samples(
 
 def test_state_shapes_are_the_modules(data, cvae):
     for kwargs in (
-        cvae._module_kwargs,
+        cvae._module_arguments()["module"][1],
         {
             "n_features": 7,
             "latent_dim": 3,
@@ -330,35 +331,87 @@ def test_state_shapes_are_the_modules(data, cvae):
         }
 
 
-def _edit(kwargs, **changes):
-    return {**kwargs, **changes}
+def test_module_arguments_come_from_the_fitted_state(cvae):
+    (name, (module_class, kwargs)), *others = cvae._module_arguments().items()
+    assert (name, module_class, others) == ("module", VAEModule, [])
+    assert kwargs == {
+        "n_features": 3,
+        "latent_dim": 2,
+        "hidden": (8,),
+        "activation": "relu",
+        "blocks": [("numeric", 0, 1), ("numeric", 1, 2), ("numeric", 2, 3)],
+        "n_classes": 2,
+    }
+    assert not hasattr(cvae, "_module_kwargs")
+
+
+def _edit_params(**changes):
+    def edit(state):
+        state["_fitted_params"] = {**state["_fitted_params"], **changes}
+
+    return edit
+
+
+def _set(key, value):
+    def edit(state):
+        state[key] = value
+
+    return edit
+
+
+MISMATCH = "network 'module' do not match its fitted state"
 
 
 @pytest.mark.parametrize(
-    ("change", "message"),
+    ("edit", "message"),
     [
-        ({"hidden": (10**6, 10**6)}, "weights do not match its module arguments"),
-        ({"latent_dim": 10**9}, "weights do not match its module arguments"),
-        ({"n_classes": 3}, "weights do not match its module arguments"),
-        ({"activation": "swish"}, "'activation' parameter of the saved VAE module"),
-        ({"latent_dim": 0}, "'latent_dim' parameter of the saved VAE module"),
-        ({"hidden": (8, -1)}, "hidden sizes must be positive ints; got \\(8, -1\\)"),
-        ({"blocks": [("numeric", 0, 1)]}, "blocks must tile its n_features=3"),
-        ({"blocks": "numeric"}, "'blocks' parameter of the saved VAE module"),
-        ({"n_features": 4}, "blocks must tile its n_features=4"),
+        (_edit_params(hidden_layer_sizes=(10**6, 10**6)), MISMATCH),
+        (_edit_params(latent_dim=10**9), MISMATCH),
+        (_set("classes_", np.array(["a", "b", "c"])), MISMATCH),
+        (_edit_params(activation="swish"), "'activation' parameter of VAE must be"),
+        (_edit_params(latent_dim=0), "'latent_dim' parameter of VAE must be"),
+        (
+            _edit_params(hidden_layer_sizes=(8, -1)),
+            r"saved hidden_layer_sizes must hold positive ints .*got \(8, -1\)",
+        ),
+        (_set("_blocks", [("numeric", 0, 1)]), "blocks must tile the encoder's 3"),
+        (_set("_blocks", "numeric"), "blocks must tile the encoder's 3"),
+        (
+            _set("_blocks", [("numeric", 0, 1), ("binary", 1, 2), ("numeric", 2, 3)]),
+            "blocks must tile the encoder's 3",
+        ),
+        (
+            _set("_constant_values", np.zeros(2)),
+            r"constant values must be a float64 array of shape \(0,\)",
+        ),
     ],
 )
-def test_edited_module_arguments_are_refused_before_building(
-    vae, monkeypatch, change, message
+def test_edited_fitted_state_is_refused_before_building(
+    vae, monkeypatch, edit, message
 ):
     state = vae.__getstate__()
-    state["_module_kwargs"] = _edit(state["_module_kwargs"], **change)
+    edit(state)
 
-    def never(self):
-        raise AssertionError("the module was built before the check")
+    def never(self, *args, **kwargs):
+        raise AssertionError("a module was built before the check")
 
-    monkeypatch.setattr(VAE, "_build_module", never)
+    monkeypatch.setattr(VAEModule, "__init__", never)
     with pytest.raises(ValueError, match=message):
+        VAE.__new__(VAE).__setstate__(state)
+
+
+def test_edited_weights_name_the_network_keys_and_shapes(vae):
+    state = vae.__getstate__()
+    weights = state["_net_state"]["weights"]["module"]
+    weights["encoder.0.bias"] = np.zeros(3, dtype=np.float32)
+    with pytest.raises(
+        ValueError,
+        match=r"network 'module' .*for \['encoder.0.bias'\] expected shapes "
+        r"\[\(8,\)\], got \[\(3,\)\]",
+    ):
+        VAE.__new__(VAE).__setstate__(state)
+    state["_net_state"]["weights"] = {"generator": weights}
+    with pytest.raises(ValueError, match=r"networks \['module'\]; got \['generator'\]"):
         VAE.__new__(VAE).__setstate__(state)
 
 
@@ -377,7 +430,7 @@ def _edited_skops(data, edit):
             content = src.read(name)
             if name == "schema.json":
                 schema = json.loads(content)
-                edit(schema["content"]["content"]["_module_kwargs"]["content"])
+                edit(schema["content"]["content"]["_fitted_params"]["content"])
                 content = json.dumps(schema).encode()
             dst.writestr(name, content)
     return out.getvalue()
@@ -386,16 +439,21 @@ def _edited_skops(data, edit):
 def test_edited_skops_file_gets_a_clear_error(vae):
     dumped = sio.dumps(vae)
 
-    def activation(kwargs):  # a new node id: skops shares equal objects
-        kwargs["activation"].update(content='"swish"', __id__=1)
+    def activation(params):  # a new node id: skops shares equal objects
+        params["activation"].update(content='"swish"', __id__=10**6)
 
-    def hidden(kwargs):
-        kwargs["hidden"]["__id__"] = 2
-        kwargs["hidden"]["content"][0].update(content="100000", __id__=3)
+    def hidden(params):
+        params["hidden_layer_sizes"]["__id__"] = 10**6 + 1
+        params["hidden_layer_sizes"]["content"][0].update(
+            content="100000", __id__=10**6 + 2
+        )
 
     with pytest.raises(ValueError, match="Got 'swish' instead"):
         sio.loads(_edited_skops(dumped, activation), trusted=trusted_types())
-    with pytest.raises(ValueError, match=r"do not match .*'hidden': \(100000,\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"'module' do not match .*expected shapes \[\(100000,\), \(100000, 2\)",
+    ):
         sio.loads(_edited_skops(dumped, hidden), trusted=trusted_types())
 
 
