@@ -262,14 +262,6 @@ def mlp_parameters(n_in, hidden, n_out):
     return sum((a + 1) * b for a, b in pairwise(widths))
 
 
-def check_hidden_layer_sizes(sizes, what="hidden_layer_sizes"):
-    """Refuse layer sizes that are not positive ints."""
-    if not positive_ints(sizes):
-        raise ValueError(
-            f"{what} must hold positive ints (one per hidden layer); got {sizes!r}."
-        )
-
-
 def check_network_size(n_parameters, what):
     """Refuse a network whose training state cannot fit in memory.
 
@@ -284,6 +276,14 @@ def positive_ints(values):
     return all(
         isinstance(n, Integral) and not isinstance(n, bool) and n >= 1 for n in values
     )
+
+
+def check_hidden_layer_sizes(sizes, what="hidden_layer_sizes"):
+    """Refuse layer sizes that are not positive ints."""
+    if not positive_ints(sizes):
+        raise ValueError(
+            f"{what} must hold positive ints (one per hidden layer); got {sizes!r}."
+        )
 
 
 class NonFiniteLossError(ValueError):

@@ -16,6 +16,7 @@ from skgen import GenerativeClassifier
 from skgen.neural import VAE
 from skgen.neural._base import (
     default_n_threads,
+    early_stopping,
     inference_dtype,
     torch_threads,
     training_budget,
@@ -374,6 +375,28 @@ def test_default_vae_on_iris_trains():
     clf = GenerativeClassifier(VAE(random_state=0)).fit(Xtr, ytr)
     # the 100-epoch, batch-128 default of before: about 0.87 (cross-validated)
     assert clf.score(Xte, yte) >= 0.9
+
+
+def test_early_stopping_is_one_split_and_one_callback():
+    params = {
+        "early_stopping": False,
+        "validation_fraction": 0.2,
+        "n_iter_no_change": 4,
+    }
+    assert early_stopping(params, 7) == (None, [])
+    split, callbacks = early_stopping({**params, "early_stopping": True}, 7)
+    assert (split.cv, split.random_state) == (0.2, 7)
+    [(name, stop)] = callbacks
+    assert name == "early_stopping"
+    assert (stop.monitor, stop.patience, stop.load_best) == ("valid_loss", 4, True)
+
+
+def test_the_net_uses_the_early_stopping_of_the_budget(X):
+    vae = tiny(early_stopping=True, n_iter_no_change=2, max_epochs=50).fit(X)
+    stop = dict(vae.net_.callbacks_)["early_stopping"]
+    assert stop.patience == 2 and stop.load_best
+    assert vae.net_.train_split.cv == 0.1
+    assert len(vae.net_.history) < 50
 
 
 # ---------------------------------------------------------------- activations
