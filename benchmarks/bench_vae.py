@@ -129,8 +129,6 @@ def _hand_loop(module, Xt, *, epochs, batch_size, lr, weight_decay):
 
 
 def bench_speed(args):
-    from skgen.neural._vae_module import VAEModule
-
     print("## 2. Epoch time: VAE.fit (skorch) vs a plain torch loop\n")
     X = digits_data(random_state=0)
     epochs, repeats = (20, 2) if args.quick else (60, 3)
@@ -144,12 +142,13 @@ def bench_speed(args):
         t0 = time.perf_counter()
         Xt = torch.as_tensor(vae.encoder_.transform(X).astype(np.float32))
         torch.manual_seed(0)
-        module = VAEModule(**vae._module_kwargs)
+        module_class, kwargs = vae._module_arguments()["module"]
+        module = module_class(**kwargs)
         hand = _hand_loop(
             module,
             Xt,
             epochs=epochs,
-            batch_size=vae.batch_size,
+            batch_size=vae.net_.batch_size,
             lr=vae.lr,
             weight_decay=vae.weight_decay,
         )
