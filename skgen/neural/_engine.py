@@ -21,13 +21,25 @@ kept:
   optimizers are skorch attributes ending in ``_`` created in
   ``initialize_module``/``initialize_optimizer``, so skorch registers them
   (device moves, ``<name>__param`` arguments, ``set_params``), and its
-  ``train_step`` alternates the players. Every skorch callback works on it
-  unchanged (EarlyStopping on any recorded loss, ProgressBar, LRScheduler on
-  ``optimizer_``, epoch-end callbacks: tested; Checkpoint saves the extra
-  networks through its ``f_<name>`` arguments: not tested yet), because the
-  epoch loop, the history and the notifications are skorch's own. The tests in
-  ``tests/neural/test_engine.py`` prove both shapes with private models;
-  no limitation was found that would need a loop of skgen's own.
+  ``train_step`` alternates the players. skorch's callbacks work on it
+  unchanged, because the epoch loop, the history and the notifications are
+  skorch's own (all tested in ``tests/neural/test_engine.py``):
+
+  - EarlyStopping on any recorded loss (``monitor="valid_loss_<p>"``).
+    Its ``load_best=True`` restores ``module_`` alone (skorch documents
+    this): the other networks keep their last epoch's weights. To restore
+    every network of the best epoch use Checkpoint's ``load_best=True``.
+  - Checkpoint and LoadInitState save and load an extra network and an
+    extra optimizer only when named: ``f_<name>`` for ``<name>_``
+    (``f_discriminator="d.pt"``, ``f_optimizer_discriminator="od.pt"``);
+    the defaults save ``module_``, ``optimizer_``, the criterion and the
+    history. ``net.load_params(checkpoint=cp)`` loads them all into a
+    fresh net, and LoadInitState resumes every player's optimizer state.
+    skorch reports a file it could not save to the Checkpoint's ``sink``
+    only, without raising.
+  - LRScheduler acts on ``optimizer_``; ProgressBar and epoch-end callbacks.
+
+  No limitation was found that would need a loop of skgen's own.
 
 The privacy hook
 ----------------
@@ -91,7 +103,8 @@ class TrainingHook:
 
         Called once each time the net builds its optimizers; the result
         must offer ``step(closure=None)``, ``zero_grad()``, ``param_groups``
-        and ``state_dict()``.
+        and ``state_dict()`` (and ``load_state_dict`` for skorch's
+        ``load_params``, Checkpoint and LoadInitState to restore it).
         """
         return optimizer
 
@@ -112,6 +125,13 @@ class GenerativeNet(NeuralNet):
     Hooks for families: ``criterion`` (the loss reducer), ``get_iterator``
     (batching), ``training_hook`` (the optimizer and loader replacements),
     ``train_step_single``/``get_loss`` (skorch's, unchanged).
+
+    The training hook wraps the loader this class's ``get_iterator``
+    returns, so a family changes batching through ``iterator_train`` and
+    its ``iterator_train__<arg>`` arguments (a ``DataLoader`` with a padding
+    ``collate_fn``), or overrides ``get_iterator`` building on
+    ``super().get_iterator(...)``; an override that builds its own loader
+    without it trains without the hook.
     """
 
     def __init__(
@@ -202,7 +222,11 @@ class AdversarialNet(GenerativeNet):
       uses skorch's ``optimizer_`` (so ``lr`` and LRScheduler apply to it);
       each other player ``p`` gets ``optimizer_<p>_``, of class
       ``optimizer_<p>`` (default: ``optimizer``) with arguments
-      ``optimizer_<p>__lr`` (default: ``lr``) and so on;
+      ``optimizer_<p>__lr`` (default: ``lr``), ``optimizer_<p>__betas`` and
+      so on (``optimizer__betas`` are the module player's only). As in
+      skorch, ``set_params(lr=...)`` on an initialised net changes
+      ``optimizer_``'s rate alone; ``optimizer_<p>__lr`` changes player
+      ``p``'s; a new ``fit`` builds every optimizer again;
     - :meth:`player_losses`: the per-sample losses of one player on a batch
       (or losses and weights), reduced by the criterion.
 
@@ -234,7 +258,8 @@ class AdversarialNet(GenerativeNet):
         X : torch.Tensor
             The batch, on ``self.device``.
         y : torch.Tensor or None, default=None
-            The batch's targets, if the data have any.
+            The batch's targets. When ``fit`` got ``y=None`` this is skorch's
+            placeholder (``torch.Tensor([0])``), not None.
         training : bool
             Whether this is a training step (False: validation).
 

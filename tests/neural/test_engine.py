@@ -7,7 +7,14 @@ from typing import ClassVar
 import numpy as np
 import pytest
 import torch
-from skorch.callbacks import Callback, EarlyStopping, LRScheduler, ProgressBar
+from skorch.callbacks import (
+    Callback,
+    Checkpoint,
+    EarlyStopping,
+    LoadInitState,
+    LRScheduler,
+    ProgressBar,
+)
 from skorch.dataset import ValidSplit
 
 from skgen.neural._base import NonFiniteLossError
@@ -54,14 +61,14 @@ class Gaussian(nn.Module):
         return (0.5 * z**2 + self.log_sigma + 0.5 * math.log(2 * math.pi)).sum(-1)
 
 
-def gaussian_net(**params):
+def gaussian_net(module=Gaussian, **params):
     defaults = {
         "optimizer": torch.optim.Adam,
         "lr": 0.2,
         "max_epochs": 30,
         "batch_size": 16,
     }
-    return GenerativeNet(Gaussian, **{**defaults, **params})
+    return GenerativeNet(module, **{**defaults, **params})
 
 
 def test_single_loss_model_trains_and_its_loss_falls(data):
@@ -79,6 +86,69 @@ def test_loss_reducer_weights_per_sample_losses():
     assert reduce(losses).item() == pytest.approx(7 / 3)
     # token-weighted: mean loss per token of each sequence, times its tokens
     assert reduce((losses, torch.tensor([1, 3, 0]))).item() == pytest.approx(7 / 4)
+
+
+class TokenGaussian(Gaussian):
+    """Each row's loss per "token" and its token count, as a language model's."""
+
+    def forward(self, x, n_tokens):
+        return super().forward(x), n_tokens
+
+
+def test_single_loss_net_reduces_by_the_modules_weights(data):
+    n_tokens = np.arange(len(data), dtype=np.float32) % 5
+    net = gaussian_net(TokenGaussian, lr=0.0, max_epochs=1, batch_size=-1)
+    with seeded(0):
+        net.fit({"x": data, "n_tokens": n_tokens}, None)
+    losses = Gaussian()(torch.as_tensor(data)).detach().numpy()
+    expected = (n_tokens * losses).sum() / n_tokens.sum()
+    assert net.history[0, "batches", 0, "train_loss"] == pytest.approx(expected)
+    assert not expected == pytest.approx(losses.mean())
+
+
+class PaddingNet(GenerativeNet):
+    """A language model's override: pads each batch of the loader it gets."""
+
+    def get_iterator(self, dataset, training=False):
+        loader = super().get_iterator(dataset, training=training)
+        return [(nn.functional.pad(torch.as_tensor(X), (0, 1)), y) for X, y in loader]
+
+
+class PaddedGaussian(Gaussian):
+    def forward(self, x):
+        assert torch.all(x[:, -1] == 0)  # the padding column
+        return super().forward(x[:, :-1])
+
+
+def test_an_overridden_get_iterator_still_gets_the_hooks_loader(data):
+    hook = CountingHook()
+    net = PaddingNet(
+        PaddedGaussian, max_epochs=2, batch_size=16, lr=0.1, training_hook=hook
+    )
+    with seeded(0):
+        net.fit(data, None)
+    [loader] = hook.loaders
+    assert loader.n_batches == 4  # wrapped once, the padding drew from it once
+    assert net.history[:, "train_batch_count"] == [4, 4]
+
+
+def pad_rows(rows):
+    X = torch.stack([torch.as_tensor(x) for x, _ in rows])
+    return nn.functional.pad(X, (0, 1)), torch.zeros(len(X))
+
+
+def test_a_dataloader_with_a_collate_fn_gets_the_hooks_loader(data):
+    hook = CountingHook()
+    net = gaussian_net(
+        PaddedGaussian,
+        max_epochs=2,
+        iterator_train=torch.utils.data.DataLoader,
+        iterator_train__collate_fn=pad_rows,
+        training_hook=hook,
+    )
+    with seeded(0):
+        net.fit(data, None)
+    assert hook.loaders[0].n_batches == 2 * 4
 
 
 # -- a two-player model: a 1-D GAN on N(3, 1) ---------------------------------
@@ -323,6 +393,119 @@ def test_skorch_callbacks_work_on_the_two_player_net(data, capsys):
     assert net.optimizer_.param_groups[0]["lr"] == pytest.approx(0.05 * 0.5)
     assert net.optimizer_discriminator_.param_groups[0]["lr"] == 0.05
     assert "Stopping since valid_loss_generator" in capsys.readouterr().out
+
+
+class SnapshotWeights(Callback):
+    def initialize(self):
+        self.weights_ = []
+        return self
+
+    def on_epoch_end(self, net, **kwargs):
+        self.weights_.append(weights(net))
+
+
+def test_early_stopping_stops_on_a_player_loss_and_load_best_restores_module_only(
+    data,
+):
+    snapshots = SnapshotWeights()
+    early = EarlyStopping(monitor="valid_loss_generator", patience=2, load_best=True)
+    with seeded(0):
+        net = gan(
+            max_epochs=20,
+            train_split=ValidSplit(4),
+            callbacks=[("snapshots", snapshots), ("early_stopping", early)],
+        ).fit(data, None)
+    losses = net.history[:, "valid_loss_generator"]
+    best = int(np.argmin(losses))
+    assert len(net.history) == best + 1 + 2 < 20  # stopped after its patience
+    now, at_best, last = weights(net), snapshots.weights_[best], snapshots.weights_[-1]
+    # skorch's load_best restores module_ alone; the discriminator stays last
+    for key in now:
+        expected = at_best if key.startswith("module.") else last
+        assert torch.equal(now[key], expected[key]), key
+    key = "discriminator.net.0.weight"
+    assert not torch.equal(at_best[key], last[key])
+
+
+def adam_steps(net):
+    states = {
+        name: getattr(net, name).state_dict()["state"].values()
+        for name in ("optimizer_", "optimizer_discriminator_")
+    }
+    return {name: {int(v["step"]) for v in state} for name, state in states.items()}
+
+
+def checkpoint(tmp_path, **params):
+    return Checkpoint(
+        dirname=str(tmp_path),
+        f_discriminator="discriminator.pt",
+        f_optimizer_discriminator="optimizer_discriminator.pt",
+        **params,
+    )
+
+
+def test_checkpoint_saves_and_loads_every_network_and_optimizer(data, tmp_path):
+    snapshots = SnapshotWeights()
+    cp = checkpoint(tmp_path, monitor="valid_loss_generator_best", load_best=True)
+    with seeded(0):
+        net = gan(
+            max_epochs=4,
+            train_split=ValidSplit(4),
+            callbacks=[("snapshots", snapshots), ("checkpoint", cp)],
+        ).fit(data, None)
+    saved = {p.name for p in tmp_path.iterdir()}
+    assert {"params.pt", "optimizer.pt", "history.json"} <= saved
+    assert {"discriminator.pt", "optimizer_discriminator.pt"} <= saved
+    best = int(np.argmin(net.history[:, "valid_loss_generator"]))
+    assert net.history[:, "event_cp"].index(True) == 0
+    assert best == max(i for i, e in enumerate(net.history[:, "event_cp"]) if e)
+    # load_best=True restored both networks of the best epoch
+    now, at_best = weights(net), snapshots.weights_[best]
+    assert all(torch.equal(now[k], at_best[k]) for k in now)
+    with seeded(1):
+        fresh = gan(train_split=ValidSplit(4)).initialize()
+    key = "discriminator.net.0.weight"
+    assert not torch.equal(weights(fresh)[key], now[key])
+    fresh.load_params(checkpoint=cp)
+    loaded = weights(fresh)
+    assert all(torch.equal(loaded[k], now[k]) for k in now)
+    # the optimizers' state of the best epoch: 3 batches of 16 rows an epoch
+    assert adam_steps(fresh) == {"optimizer_": {3 * (best + 1)}} | {
+        "optimizer_discriminator_": {3 * (best + 1)}
+    }
+
+
+def test_load_init_state_resumes_both_players_optimizers(data, tmp_path):
+    cp = checkpoint(tmp_path, monitor=None)  # every epoch
+    with seeded(0):
+        gan(max_epochs=2, callbacks=[cp]).fit(data, None)
+    resume = checkpoint(tmp_path, monitor=None)
+    with seeded(1):
+        net = gan(max_epochs=1, callbacks=[resume, LoadInitState(resume)]).fit(
+            data, None
+        )
+    assert len(net.history) == 3  # the saved two epochs and one more
+    # both players' Adam step counts went on from the saved 2 * 4
+    assert adam_steps(net) == {"optimizer_": {12}, "optimizer_discriminator_": {12}}
+
+
+def test_each_player_gets_its_own_optimizer_arguments():
+    net = gan(
+        lr=0.01,
+        optimizer__betas=(0.9, 0.99),
+        optimizer_discriminator=torch.optim.AdamW,
+        optimizer_discriminator__lr=0.002,
+        optimizer_discriminator__betas=(0.5, 0.9),
+    ).initialize()
+    [g], [d] = net.optimizer_.param_groups, net.optimizer_discriminator_.param_groups
+    assert type(net.optimizer_) is torch.optim.Adam
+    assert type(net.optimizer_discriminator_) is torch.optim.AdamW
+    assert (g["lr"], g["betas"]) == (0.01, (0.9, 0.99))
+    assert (d["lr"], d["betas"]) == (0.002, (0.5, 0.9))
+    assert gan().initialize().optimizer_discriminator_.param_groups[0]["lr"] == 0.05
+    net.set_params(optimizer_discriminator__lr=0.003, lr=0.02)
+    [g], [d] = net.optimizer_.param_groups, net.optimizer_discriminator_.param_groups
+    assert (g["lr"], d["lr"]) == (0.02, 0.003)
 
 
 def test_player_steps_must_name_players_and_be_positive(data):
