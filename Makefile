@@ -8,7 +8,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.skgen-installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean docs docs-full
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,4 +37,20 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_augment.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache docs/_build docs/auto_examples docs/generated
+
+# The documentation site (docs/_build/html), built offline with warnings as
+# errors. `make docs` runs the gallery in its fast mode; `make docs-full`
+# at the full budget.
+DOCS_STAMP := $(VENV)/.skgen-docs-installed
+SPHINXBUILD := $(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
+
+$(DOCS_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[dev,docs]"
+	touch $(DOCS_STAMP)
+
+docs: $(DOCS_STAMP)
+	SKGEN_GALLERY_FAST=1 $(SPHINXBUILD)
+
+docs-full: $(DOCS_STAMP)
+	$(SPHINXBUILD)
