@@ -99,6 +99,135 @@ class BlockLikelihood(nn.Module):
         return x
 
 
+#: The kinds of encoded column blocks (``(kind, start, stop)``).
+BLOCK_KINDS = ("numeric", "binary", "categorical", "constant")
+
+
+def check_blocks(blocks):
+    """Check that ``(kind, start, stop)`` blocks tile the encoded columns.
+
+    The blocks must be in column order, each non-empty, the first starting
+    at 0 and each starting where the one before stops.
+
+    Returns
+    -------
+    width : int
+        The number of encoded columns (the last block's ``stop``).
+    """
+    width = 0
+    for i, block in enumerate(blocks):
+        kind, start, stop = block
+        if kind not in BLOCK_KINDS:
+            raise ValueError(
+                f"blocks[{i}] has kind {kind!r}; expected one of {BLOCK_KINDS}."
+            )
+        if start != width or stop <= start:
+            raise ValueError(
+                "blocks must tile the encoded columns in order, each non-empty: "
+                f"blocks[{i}] = {tuple(block)!r} should start at {width} and "
+                "stop after it."
+            )
+        width = stop
+    if width == 0:
+        raise ValueError(f"blocks must hold at least one block; got {blocks!r}.")
+    return width
+
+
+class GumbelHead(nn.Module):
+    """A generator's output head: raw outputs to a differentiable encoded row.
+
+    ``blocks`` lists the ``(kind, start, stop)`` column ranges of the
+    encoded data, as :class:`BlockLikelihood` reads them, tiling the
+    columns (:func:`check_blocks`). :meth:`forward` maps the generator's raw
+    output block by block: "numeric" columns as given, each "categorical"
+    block through ``torch.nn.functional.gumbel_softmax`` of its logits at
+    temperature ``tau``, each "binary" column through a two-way Gumbel-softmax
+    of the logits ``(0, logit)`` (a relaxed Bernoulli of
+    ``sigmoid(logit)``), and "constant" columns as zeros (the estimator
+    writes their value back). With ``hard=True`` the categorical and binary
+    outputs are exact one-hots and 0/1 values whose gradients are the soft
+    ones' (straight-through), so a discriminator sees valid rows while the
+    generator still learns.
+
+    ``gumbel_softmax`` draws its noise from torch's global generator, which
+    :func:`skgen.neural._engine.seeded` forks and seeds: inside it, training
+    is reproducible and the caller's generator is untouched. :meth:`sample`
+    draws exact categories from a given ``torch.Generator`` instead, for
+    sampling at inference.
+
+    Parameters
+    ----------
+    blocks : list of (str, int, int)
+        The encoded column blocks.
+    tau : float, default=0.2
+        The Gumbel-softmax temperature (> 0).
+    hard : bool, default=True
+        Straight-through one-hots (True) or the soft relaxation (False).
+    """
+
+    def __init__(self, blocks, *, tau=0.2, hard=True):
+        super().__init__()
+        self.width = check_blocks(blocks)
+        if not tau > 0:
+            raise ValueError(f"tau must be > 0; got {tau!r}.")
+        self.blocks = [tuple(block) for block in blocks]
+        self.tau, self.hard = tau, hard
+
+    def _check_width(self, out):
+        if out.shape[-1] != self.width:
+            raise ValueError(
+                f"The raw output has {out.shape[-1]} columns; the blocks tile "
+                f"{self.width}."
+            )
+
+    def forward(self, out):
+        self._check_width(out)
+        pieces = []
+        for kind, a, b in self.blocks:
+            logits = out[..., a:b]
+            if kind == "numeric":
+                pieces.append(logits)
+            elif kind == "constant":
+                pieces.append(torch.zeros_like(logits))
+            elif kind == "categorical":
+                pieces.append(self._gumbel(logits))
+            else:  # binary: a two-way softmax of (0, logit) per column
+                pair = torch.stack([torch.zeros_like(logits), logits], dim=-1)
+                pieces.append(self._gumbel(pair)[..., 1])
+        return torch.cat(pieces, dim=-1)
+
+    def _gumbel(self, logits):
+        return nn.functional.gumbel_softmax(logits, tau=self.tau, hard=self.hard)
+
+    def sample(self, out, generator):
+        """Exact encoded rows drawn from ``generator``: valid categories only.
+
+        Numeric columns are ``out`` as given; binary columns are 1 with
+        probability ``sigmoid(logit)``; each categorical block is the one-hot
+        of a category drawn with probabilities ``softmax(logits)``
+        (``torch.multinomial``); constant columns are 0.
+        """
+        self._check_width(out)
+        out = out.detach()
+        x = torch.zeros_like(out)
+        rows = out.reshape(-1, self.width)
+        for kind, a, b in self.blocks:
+            if kind == "numeric":
+                x[..., a:b] = out[..., a:b]
+            elif kind == "binary":
+                p = torch.sigmoid(out[..., a:b])
+                u = torch.rand(
+                    p.shape, generator=generator, dtype=p.dtype, device=p.device
+                )
+                x[..., a:b] = (u < p).to(out.dtype)
+            elif kind == "categorical":
+                probs = torch.softmax(rows[:, a:b], dim=-1)
+                idx = torch.multinomial(probs, 1, generator=generator)[:, 0]
+                one_hot = nn.functional.one_hot(idx, b - a).to(out.dtype)
+                x[..., a:b] = one_hot.reshape(out[..., a:b].shape)
+        return x
+
+
 class BatchIterator:
     """skorch's ``iterator_train``/``iterator_valid``: one index per batch.
 
