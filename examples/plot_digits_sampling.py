@@ -1,7 +1,7 @@
 """
-=================================================
+==============================================
 Digits: VAE samples beside KDE and GMM samples
-=================================================
+==============================================
 
 The counterpart of scikit-learn's ``plot_digits_kde_sampling``: three
 density models of the 8x8 digits, each asked for new images.

@@ -1,7 +1,7 @@
 """
-====================================================
+===================================================
 Text: choosing a Markov chain's order by likelihood
-====================================================
+===================================================
 
 A character-level :class:`~skgen.markov.MarkovChain` of order ``k``
 predicts each character from the ``k`` before it. A higher order fits the

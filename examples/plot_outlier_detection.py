@@ -1,7 +1,7 @@
 """
-=====================================================
+======================================================
 Anomaly detection with a generative model's likelihood
-=====================================================
+======================================================
 
 :class:`skgen.GenerativeOutlierDetector` turns any density model into an
 sklearn outlier detector: a sample is an outlier when its log-likelihood is

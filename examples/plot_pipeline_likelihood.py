@@ -1,7 +1,7 @@
 """
-=====================================================
+===================================================
 A pipeline's likelihood stays in the original space
-=====================================================
+===================================================
 
 A density model fitted on scaled data gives log-likelihoods of the *scaled*
 data: a scaler that divides a feature by 10 adds ``log 10`` nats to every
