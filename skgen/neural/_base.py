@@ -66,7 +66,7 @@ NEURAL_PARAMETER_CONSTRAINTS: dict = {
 _EVAL_MODULES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def training_budget(max_epochs, batch_size, n_rows):
+def training_budget(max_epochs, batch_size, n_rows, min_steps=None):
     """The epochs and the batch size one fit trains with.
 
     One policy for every neural family. ``n_rows`` is the number of rows
@@ -81,6 +81,8 @@ def training_budget(max_epochs, batch_size, n_rows):
     and the VAE's default network; before this policy, 100 epochs of one
     128-row batch gave that table a barely trained model. With early stopping
     (:func:`early_stopping`), ``max_epochs`` is the most it trains for.
+    ``min_steps`` replaces :data:`AUTO_MIN_STEPS` for a family that needs
+    more steps (its ``_auto_min_steps``; None: the shared value).
 
     Returns
     -------
@@ -91,11 +93,12 @@ def training_budget(max_epochs, batch_size, n_rows):
         batch_size = max(1, min(n_rows, high, max(low, n_rows // 10)))
     if max_epochs == "auto":
         steps_per_epoch = max(1, math.ceil(n_rows / batch_size))
-        max_epochs = max(AUTO_MIN_EPOCHS, math.ceil(AUTO_MIN_STEPS / steps_per_epoch))
+        min_steps = AUTO_MIN_STEPS if min_steps is None else min_steps
+        max_epochs = max(AUTO_MIN_EPOCHS, math.ceil(min_steps / steps_per_epoch))
     return max_epochs, batch_size
 
 
-def early_stopping(params, seed):
+def early_stopping(params, seed, monitor="valid_loss"):
     """The validation split and the callback of early stopping, for every family.
 
     With ``early_stopping=True`` a fit holds out ``validation_fraction`` of
@@ -103,9 +106,12 @@ def early_stopping(params, seed):
     samples, as cross-validation splits them (rows of a table, whole
     sequences of a sequence model, never tokens or time steps), so the
     validation loss is that of unseen samples. Each epoch records
-    ``valid_loss``; training stops when it has not improved for
+    ``valid_loss``; training stops when the ``monitor`` (``valid_loss``, or
+    a family's own ``_early_stopping_monitor``) has not improved for
     ``n_iter_no_change`` epochs (the patience), and the weights of the best
-    epoch are restored (skorch's ``EarlyStopping(load_best=True)``).
+    epoch are restored, of every network of the net
+    (:class:`~skgen.neural._engine.EarlyStopping`, skorch's with the extra
+    networks restored too).
     ``max_epochs`` (:func:`training_budget`, counted on the rows left to
     train on) is then the most it trains for; a fit that runs all of them
     warns (``NeuralTrainingMixin._warn_if_not_stopped``).
@@ -117,21 +123,25 @@ def early_stopping(params, seed):
         ``validation_fraction``, ``n_iter_no_change``).
     seed : int
         Seeds the split.
+    monitor : str, default="valid_loss"
+        The history key watched (lower is better).
 
     Returns
     -------
     train_split : skorch ValidSplit or None
     callbacks : list of (name, callback)
-        ``[("early_stopping", EarlyStopping(...))]``, or ``[]`` without
+        ``[("early_stopping", EarlyStopping(...))]`` (skgen's, which
+        restores every network), or ``[]`` without
         early stopping.
     """
     if not params["early_stopping"]:
         return None, []
-    EarlyStopping = import_engine("skorch.callbacks", "EarlyStopping")
     ValidSplit = import_engine("skorch.dataset", "ValidSplit")
 
+    from skgen.neural._engine import EarlyStopping
+
     stop = EarlyStopping(
-        monitor="valid_loss", patience=params["n_iter_no_change"], load_best=True
+        monitor=monitor, patience=params["n_iter_no_change"], load_best=True
     )
     split = ValidSplit(params["validation_fraction"], random_state=seed)
     return split, [("early_stopping", stop)]
@@ -329,14 +339,22 @@ class NeuralTrainingMixin:
 
     _neural_constraints: ClassVar[dict] = NEURAL_PARAMETER_CONSTRAINTS
 
+    #: The fewest optimiser steps of ``max_epochs="auto"``; None is the
+    #: shared :data:`AUTO_MIN_STEPS`. A family whose training needs more
+    #: (a GAN at a small learning rate) sets its own.
+    _auto_min_steps: ClassVar[int | None] = None
+
+    #: The history key early stopping watches (:func:`early_stopping`).
+    _early_stopping_monitor: ClassVar[str] = "valid_loss"
+
     def _seed(self):
         return draw_seed(self.random_state)
 
     @property
     def module_(self):
-        """The trained torch module (``net_.module_``)."""
+        """The trained torch module (``net_.module_``, without a hook's wrapper)."""
         check_is_fitted(self, "net_")
-        return self.net_.module_
+        return self.net_.network("module")
 
     def _net_class(self):
         """The skorch net class; a family with several networks returns its own."""
@@ -354,7 +372,8 @@ class NeuralTrainingMixin:
         so skorch builds it when the net is initialised. The net's defaults
         provide the criterion (a mean of the per-sample losses), the batch
         iterators and the non-finite-loss stop; early stopping follows
-        :func:`early_stopping`; a private ``_training_hook`` attribute (a
+        :func:`early_stopping`; the optimizers' arguments come from
+        :meth:`_net_kwargs`; a private ``_training_hook`` attribute (a
         :class:`~skgen.neural._engine.TrainingHook`), when set, reaches the
         net's ``training_hook``.
         """
@@ -365,7 +384,9 @@ class NeuralTrainingMixin:
         for name, (module_class, kwargs) in self._module_arguments().items():
             networks[name] = module_class
             networks.update({f"{name}__{k}": v for k, v in kwargs.items()})
-        train_split, callbacks = early_stopping(params, seed)
+        train_split, callbacks = early_stopping(
+            params, seed, self._early_stopping_monitor
+        )
         if params["verbose"]:
             callbacks.append(("progress_bar", ProgressBar()))
         # copies: skorch sets fitted state on its callbacks, and the user's
@@ -374,9 +395,7 @@ class NeuralTrainingMixin:
             callbacks.append(cb if isinstance(cb, tuple) else (f"user_{i}", cb))
         return self._net_class()(
             **networks,
-            optimizer=_optimizer(params["optimizer"]),
-            optimizer__weight_decay=params["weight_decay"],
-            lr=params["lr"],
+            **self._net_kwargs(params),
             max_epochs=budget[0],
             batch_size=budget[1],
             train_split=train_split,
@@ -385,6 +404,22 @@ class NeuralTrainingMixin:
             verbose=int(params["verbose"]),
             training_hook=getattr(self, "_training_hook", None),
         )
+
+    def _net_kwargs(self, params):
+        """The net's optimizer arguments, from the fitted ``params``.
+
+        The shared ``optimizer``, ``lr`` and ``weight_decay`` for skorch's
+        ``optimizer_``. A family with several networks returns its players'
+        as well (``optimizer_<player>__lr=params["discriminator_lr"]``,
+        ``optimizer__betas``, ``player_steps``; see
+        :class:`~skgen.neural._engine.AdversarialNet`); what it returns is
+        passed to the net class as keyword arguments.
+        """
+        return {
+            "optimizer": _optimizer(params["optimizer"]),
+            "optimizer__weight_decay": params["weight_decay"],
+            "lr": params["lr"],
+        }
 
     def _train_net(self, X, seed):
         """Fit a net of the estimator's networks on ``X``.
@@ -407,7 +442,9 @@ class NeuralTrainingMixin:
         n_rows = len(next(iter(X.values())) if isinstance(X, dict) else X)
         if self.early_stopping:
             n_rows -= math.ceil(self.validation_fraction * n_rows)
-        budget = training_budget(self.max_epochs, self.batch_size, n_rows)
+        budget = training_budget(
+            self.max_epochs, self.batch_size, n_rows, self._auto_min_steps
+        )
         with seeded(seed, self.device):
             net = self._make_net(seed, budget)
             net.fit(X, None)
@@ -443,7 +480,7 @@ class NeuralTrainingMixin:
         """Checks the parameter constraints cannot express."""
         torch = import_engine("torch")
 
-        check_hidden_layer_sizes(self.hidden_layer_sizes)
+        self._check_layer_sizes(self.get_params(deep=False))
         try:
             device = torch.device(self.device)
         except RuntimeError as exc:
@@ -455,6 +492,17 @@ class NeuralTrainingMixin:
                 f"device={self.device!r} was asked for, but torch sees no CUDA "
                 'device here; use device="cpu".'
             )
+
+    @staticmethod
+    def _check_layer_sizes(params, prefix=""):
+        """Every ``*hidden_layer_sizes`` parameter holds positive ints.
+
+        The shared name and its per-network spellings
+        (``generator_hidden_layer_sizes``, docs/DESIGN.md section 7) alike.
+        """
+        for name, sizes in params.items():
+            if name.endswith("hidden_layer_sizes"):
+                check_hidden_layer_sizes(sizes, prefix + name)
 
     def _warn_if_not_stopped(self):
         """ConvergenceWarning when early stopping never triggered."""
@@ -484,7 +532,8 @@ class NeuralTrainingMixin:
     def _make_eval_module(self):
         """A new inference copy of the trained module, in eval mode."""
         dtype, device = inference_dtype(self.net_.device, self._fitted_params["dtype"])
-        return copy.deepcopy(self.net_.module_).to(device=device, dtype=dtype).eval()
+        module = self.net_.network("module")
+        return copy.deepcopy(module).to(device=device, dtype=dtype).eval()
 
     # Persistence: torch tensors are neither skops-safe nor device-neutral,
     # so the net is stored as the weights of every network (numpy arrays),
@@ -547,9 +596,7 @@ class NeuralTrainingMixin:
         validate_parameter_constraints(
             self._parameter_constraints, params, caller_name=type(self).__name__
         )
-        check_hidden_layer_sizes(
-            params["hidden_layer_sizes"], "The saved hidden_layer_sizes"
-        )
+        self._check_layer_sizes(params, "The saved ")
         if isinstance(self, TabularModelMixin):
             self._check_table_state()
         arguments = self._module_arguments()

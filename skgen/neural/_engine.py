@@ -26,9 +26,11 @@ kept:
   skorch's own (all tested in ``tests/neural/test_engine.py``):
 
   - EarlyStopping on any recorded loss (``monitor="valid_loss_<p>"``).
-    Its ``load_best=True`` restores ``module_`` alone (skorch documents
-    this): the other networks keep their last epoch's weights. To restore
-    every network of the best epoch use Checkpoint's ``load_best=True``.
+    skorch's ``load_best=True`` restores ``module_`` alone (skorch documents
+    this): the other networks keep their last epoch's weights. skgen's
+    :class:`EarlyStopping` (what the estimators' ``early_stopping=True``
+    uses) restores every network of the best epoch; with skorch's own, use
+    Checkpoint's ``load_best=True`` for that.
   - Checkpoint and LoadInitState save and load an extra network and an
     extra optimizer only when named: ``f_<name>`` for ``<name>_``
     (``f_discriminator="d.pt"``, ``f_optimizer_discriminator="od.pt"``);
@@ -66,6 +68,7 @@ only inside functions that train, so ``import skgen.neural`` stays cheap.
 """
 
 import contextlib
+import copy
 from typing import ClassVar
 
 import numpy as np
@@ -76,6 +79,7 @@ from skgen.utils._compat import import_engine
 torch = import_engine("torch")
 NeuralNet = import_engine("skorch", "NeuralNet")
 PassthroughScoring = import_engine("skorch.callbacks", "PassthroughScoring")
+SkorchEarlyStopping = import_engine("skorch.callbacks", "EarlyStopping")
 unpack_data = import_engine("skorch.dataset", "unpack_data")
 to_tensor = import_engine("skorch.utils", "to_tensor")
 History = import_engine("skorch.history", "History")
@@ -96,6 +100,16 @@ class TrainingHook:
 
     def wrap_module(self, name, module, net):
         """The network training uses for ``<name>_`` (``"module"`` first)."""
+        return module
+
+    def unwrap_module(self, name, module, net):
+        """The network :meth:`wrap_module` was given, from what it returned.
+
+        A hook whose ``wrap_module`` wraps the network (opacus'
+        ``GradSampleModule`` holds it as ``_module``) returns the inner
+        one here, so persistence and inference see the network's own
+        weights, not the wrapper's prefixed keys.
+        """
         return module
 
     def wrap_optimizer(self, name, optimizer, net):
@@ -176,6 +190,14 @@ class GenerativeNet(NeuralNet):
         wrapped = self._hook().wrap_module(name, module, self)
         if wrapped is not module:
             setattr(self, name + "_", wrapped)
+
+    def network(self, name):
+        """The network ``<name>_`` as built, without the training hook's wrapper.
+
+        What :func:`net_state` saves, :func:`restore_net_state` loads and
+        an estimator's inference copies.
+        """
+        return self._hook().unwrap_module(name, getattr(self, name + "_"), self)
 
     def _set_optimizer(self, name, optimizer):
         """Set ``<name>_`` to ``optimizer`` as the training hook wraps it.
@@ -395,6 +417,43 @@ class AdversarialNet(GenerativeNet):
         return {"loss": total, "y_pred": None}
 
 
+class EarlyStopping(SkorchEarlyStopping):
+    """skorch's ``EarlyStopping`` that restores every network, not ``module_`` only.
+
+    With ``load_best=True`` skorch keeps the best epoch's ``module_``
+    weights and loads them when training ends; this subclass keeps and
+    loads those of the net's other networks (an :class:`AdversarialNet`'s
+    discriminator) at the same epoch as well. Everything else is skorch's.
+    """
+
+    def on_train_begin(self, net, **kwargs):
+        self.best_networks_ = {}
+        return super().on_train_begin(net, **kwargs)
+
+    def on_epoch_end(self, net, **kwargs):
+        best = self.best_epoch_
+        try:
+            super().on_epoch_end(net, **kwargs)
+        finally:  # skorch raises KeyboardInterrupt to stop
+            if self.load_best and self.best_epoch_ != best:
+                self.best_networks_ = {
+                    name: copy.deepcopy(getattr(net, name + "_").state_dict())
+                    for name in net._modules
+                    if name != "module"
+                }
+
+    def on_train_end(self, net, **kwargs):
+        restore = (
+            self.load_best
+            and self.best_epoch_ != net.history[-1, "epoch"]
+            and self.best_model_weights_ is not None
+        )
+        super().on_train_end(net, **kwargs)
+        if restore:
+            for name, state in self.best_networks_.items():
+                getattr(net, name + "_").load_state_dict(state)
+
+
 @contextlib.contextmanager
 def seeded(seed, device="cpu"):
     """Fork torch's generators (the CPU's and ``device``'s) and seed them.
@@ -416,13 +475,14 @@ def net_state(net):
     state : dict
         ``{"weights": {name: {key: ndarray}}, "history": list of dict}``,
         with ``name`` each of skorch's modules (``"module"`` and the extra
-        ones); no optimizer state.
+        ones), each without the training hook's wrapper
+        (:meth:`GenerativeNet.network`); no optimizer state.
     """
     return {
         "weights": {
             name: {
                 key: value.detach().cpu().numpy()
-                for key, value in getattr(net, name + "_").state_dict().items()
+                for key, value in net.network(name).state_dict().items()
             }
             for name in net._modules
         },
@@ -452,7 +512,7 @@ def restore_net_state(net, state):
             f"has {sorted(net._modules)}."
         )
     for name, saved in weights.items():
-        built = getattr(net, name + "_").state_dict()
+        built = net.network(name).state_dict()
         expected = {k: tuple(v.shape) for k, v in built.items()}
         got = {k: tuple(np.shape(v)) for k, v in saved.items()}
         if expected != got:
@@ -461,7 +521,7 @@ def restore_net_state(net, state):
                 f"builds {expected}."
             )
     for name, saved in weights.items():
-        getattr(net, name + "_").load_state_dict(
+        net.network(name).load_state_dict(
             {k: torch.as_tensor(v) for k, v in saved.items()}
         )
     net.history = History(state["history"])

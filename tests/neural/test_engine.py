@@ -27,6 +27,9 @@ from skgen.neural._engine import (
     restore_net_state,
     seeded,
 )
+from skgen.neural._engine import (
+    EarlyStopping as SkgenEarlyStopping,
+)
 
 nn = torch.nn
 
@@ -404,11 +407,13 @@ class SnapshotWeights(Callback):
         self.weights_.append(weights(net))
 
 
-def test_early_stopping_stops_on_a_player_loss_and_load_best_restores_module_only(
-    data,
+@pytest.mark.parametrize("restores_all", [False, True], ids=["skorch", "skgen"])
+def test_early_stopping_stops_on_a_player_loss_and_load_best_restores(
+    data, restores_all
 ):
+    stopping = SkgenEarlyStopping if restores_all else EarlyStopping
     snapshots = SnapshotWeights()
-    early = EarlyStopping(monitor="valid_loss_generator", patience=2, load_best=True)
+    early = stopping(monitor="valid_loss_generator", patience=2, load_best=True)
     with seeded(0):
         net = gan(
             max_epochs=20,
@@ -419,9 +424,10 @@ def test_early_stopping_stops_on_a_player_loss_and_load_best_restores_module_onl
     best = int(np.argmin(losses))
     assert len(net.history) == best + 1 + 2 < 20  # stopped after its patience
     now, at_best, last = weights(net), snapshots.weights_[best], snapshots.weights_[-1]
-    # skorch's load_best restores module_ alone; the discriminator stays last
+    # skorch's load_best restores module_ alone, the discriminator staying
+    # at its last epoch; skgen's restores both networks of the best epoch
     for key in now:
-        expected = at_best if key.startswith("module.") else last
+        expected = at_best if restores_all or key.startswith("module.") else last
         assert torch.equal(now[key], expected[key]), key
     key = "discriminator.net.0.weight"
     assert not torch.equal(at_best[key], last[key])

@@ -21,6 +21,7 @@ from skgen.neural._base import (
     torch_threads,
     training_budget,
 )
+from skgen.neural._engine import TrainingHook
 
 #: The caller's thread count in these tests: neither a default nor n_threads.
 CALLER_THREADS = 3
@@ -453,3 +454,74 @@ def test_vae_trains_on_the_generative_net(X):
     assert hook.steps == 3 * 3  # three epochs of three batches
     names = [name for name, _ in model.net_.callbacks_]
     assert names.count("stop_on_non_finite") == 1
+
+
+# ------------------------------------------- hooks the next families use
+
+
+class Wrapper(torch.nn.Module):
+    """Wraps a network as opacus' GradSampleModule does (keys gain a prefix)."""
+
+    def __init__(self, module):
+        super().__init__()
+        self._module = module
+
+    def forward(self, *args, **kwargs):
+        return self._module(*args, **kwargs)
+
+
+class Wrapping(TrainingHook):
+    def wrap_module(self, name, module, net):
+        return Wrapper(module)
+
+    def unwrap_module(self, name, module, net):
+        return module._module
+
+
+def test_a_hook_that_wraps_the_network_persists_and_scores_the_network(X):
+    vae = tiny()
+    vae._training_hook = Wrapping()
+    vae.fit(X)
+    assert isinstance(vae.net_.module_, Wrapper)
+    assert not isinstance(vae.module_, Wrapper)
+    saved = vae.__getstate__()["_net_state"]["weights"]["module"]
+    assert not any(key.startswith("_module.") for key in saved)
+    loaded = pickle.loads(pickle.dumps(vae))
+    np.testing.assert_array_equal(loaded.score_samples(X), vae.score_samples(X))
+
+
+class Family(VAE):
+    """A family that sets the hooks of NeuralTrainingMixin."""
+
+    _auto_min_steps = 40
+    _early_stopping_monitor = "train_loss"
+
+    def _net_kwargs(self, params):
+        return {**super()._net_kwargs(params), "optimizer__betas": (0.5, 0.9)}
+
+
+@pytest.mark.filterwarnings("ignore:Training ran all")
+def test_a_family_sets_its_budget_monitor_and_optimizer_arguments(monkeypatch, X):
+    monkeypatch.setattr(base, "AUTO_MIN_EPOCHS", 1)
+    family = Family(hidden_layer_sizes=(4,), early_stopping=True, random_state=0)
+    family.fit(X)
+    # 54 training rows: batches of 16, 4 steps an epoch, 40 steps
+    assert (family.net_.max_epochs, family.net_.batch_size) == (10, 16)
+    stop = dict(family.net_.callbacks_)["early_stopping"]
+    assert stop.monitor == "train_loss"
+    assert family.net_.optimizer_.param_groups[0]["betas"] == (0.5, 0.9)
+    vae = VAE(hidden_layer_sizes=(4,), early_stopping=True, random_state=0)
+    with pytest.warns(Warning, match="ran all"):
+        vae.set_params(n_iter_no_change=1000).fit(X)
+    assert dict(vae.net_.callbacks_)["early_stopping"].monitor == "valid_loss"
+    assert vae.net_.max_epochs > 10
+
+
+def test_every_hidden_layer_sizes_spelling_is_checked():
+    base.NeuralTrainingMixin._check_layer_sizes(
+        {"hidden_layer_sizes": (4,), "generator_hidden_layer_sizes": (8, 8)}
+    )
+    with pytest.raises(ValueError, match="The saved discriminator_hidden_layer_sizes"):
+        base.NeuralTrainingMixin._check_layer_sizes(
+            {"discriminator_hidden_layer_sizes": (8, 0)}, "The saved "
+        )
