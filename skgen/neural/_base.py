@@ -266,10 +266,25 @@ def _optimizer(name):
     }[name]
 
 
+def mlp_state_shapes(n_in, hidden, n_out, prefix=""):
+    """The ``state_dict`` shapes of :func:`skgen.neural._layers.mlp`, by arithmetic.
+
+    Keys are ``<prefix><2i>.weight`` and ``<prefix><2i>.bias`` for layer
+    ``i`` (an activation module sits between linear layers), so a module
+    class's ``state_shapes`` is built from these without allocating.
+    """
+    shapes = {}
+    for i, (a, b) in enumerate(pairwise([n_in, *hidden, n_out])):
+        shapes[f"{prefix}{2 * i}.weight"] = (b, a)
+        shapes[f"{prefix}{2 * i}.bias"] = (b,)
+    return shapes
+
+
 def mlp_parameters(n_in, hidden, n_out):
     """Number of weights and biases of :func:`skgen.neural._layers.mlp`."""
-    widths = [n_in, *hidden, n_out]
-    return sum((a + 1) * b for a, b in pairwise(widths))
+    return sum(
+        math.prod(shape) for shape in mlp_state_shapes(n_in, hidden, n_out).values()
+    )
 
 
 def check_network_size(n_parameters, what):

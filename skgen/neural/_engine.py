@@ -57,8 +57,8 @@ is never wrapped. Families need no code of their own for it.
 
 Engine-neutral pieces
 ---------------------
-:func:`seeded` forks torch's generators and seeds them (what
-``NeuralTrainingMixin._train_net`` does inline today), and
+:func:`seeded` forks torch's generators and seeds them (every fit trains
+inside it: ``NeuralTrainingMixin._train_net``), and
 :func:`net_state`/:func:`restore_net_state` persist every named module of a
 net as numpy weights plus the history (skops-safe: dicts, lists, str,
 floats and arrays only).

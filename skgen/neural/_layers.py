@@ -34,6 +34,30 @@ def mlp(n_in, hidden, n_out, activation):
     return nn.Sequential(*layers)
 
 
+def _normal_like(t, generator):
+    """Standard normals shaped like ``t`` from ``generator``, on ``t``'s device.
+
+    Drawn on the generator's device and moved: a model on CUDA samples
+    with the CPU generator its estimator seeds, as on the CPU.
+    """
+    return torch.randn(
+        t.shape, generator=generator, dtype=t.dtype, device=generator.device
+    ).to(t.device)
+
+
+def _uniform_like(t, generator):
+    """Uniforms in [0, 1) shaped like ``t``, as :func:`_normal_like` draws."""
+    return torch.rand(
+        t.shape, generator=generator, dtype=t.dtype, device=generator.device
+    ).to(t.device)
+
+
+def _categories(probs, generator):
+    """One category index per row of ``probs``, as :func:`_normal_like` draws."""
+    idx = torch.multinomial(probs.to(generator.device), 1, generator=generator)
+    return idx[:, 0].to(probs.device)
+
+
 class BlockLikelihood(nn.Module):
     """log p(x | decoder output), summed over the blocks of an encoded row.
 
@@ -86,16 +110,15 @@ class BlockLikelihood(nn.Module):
         x = torch.zeros_like(out)
         if self.numeric.numel():
             mu = out[..., self.numeric]
-            noise = torch.randn(mu.shape, generator=generator, dtype=out.dtype)
+            noise = _normal_like(mu, generator)
             x[..., self.numeric] = mu + torch.exp(self.log_sigma) * noise
         if self.binary.numel():
             p = torch.sigmoid(out[..., self.binary])
-            u = torch.rand(p.shape, generator=generator, dtype=out.dtype)
-            x[..., self.binary] = (u < p).to(out.dtype)
+            x[..., self.binary] = (_uniform_like(p, generator) < p).to(out.dtype)
         for a, b in self.categorical:
             probs = torch.softmax(out[..., a:b], dim=-1)
-            idx = torch.multinomial(probs, 1, generator=generator)
-            x[..., a:b] = nn.functional.one_hot(idx[:, 0], b - a).to(out.dtype)
+            idx = _categories(probs, generator)
+            x[..., a:b] = nn.functional.one_hot(idx, b - a).to(out.dtype)
         return x
 
 
@@ -216,13 +239,10 @@ class GumbelHead(nn.Module):
                 x[..., a:b] = out[..., a:b]
             elif kind == "binary":
                 p = torch.sigmoid(out[..., a:b])
-                u = torch.rand(
-                    p.shape, generator=generator, dtype=p.dtype, device=p.device
-                )
-                x[..., a:b] = (u < p).to(out.dtype)
+                x[..., a:b] = (_uniform_like(p, generator) < p).to(out.dtype)
             elif kind == "categorical":
                 probs = torch.softmax(rows[:, a:b], dim=-1)
-                idx = torch.multinomial(probs, 1, generator=generator)[:, 0]
+                idx = _categories(probs, generator)
                 one_hot = nn.functional.one_hot(idx, b - a).to(out.dtype)
                 x[..., a:b] = one_hot.reshape(out[..., a:b].shape)
         return x

@@ -1,7 +1,6 @@
 """The torch module of :class:`skgen.neural.VAE`."""
 
-import itertools
-
+from skgen.neural._base import mlp_state_shapes
 from skgen.neural._layers import BlockLikelihood, mlp
 from skgen.utils._compat import import_engine
 
@@ -32,15 +31,14 @@ class VAEModule(nn.Module):
         Arithmetic only, so a loaded state can be checked against its
         arguments before any tensor is allocated.
         """
-        shapes = {}
-        for name, n_in, sizes, n_out in (
-            ("encoder", n_features + n_classes, tuple(hidden), 2 * latent_dim),
-            ("decoder", latent_dim + n_classes, tuple(reversed(hidden)), n_features),
-        ):
-            widths = [n_in, *sizes, n_out]
-            for i, (a, b) in enumerate(itertools.pairwise(widths)):
-                shapes[f"{name}.{2 * i}.weight"] = (b, a)
-                shapes[f"{name}.{2 * i}.bias"] = (b,)
+        shapes = {
+            **mlp_state_shapes(
+                n_features + n_classes, tuple(hidden), 2 * latent_dim, "encoder."
+            ),
+            **mlp_state_shapes(
+                latent_dim + n_classes, tuple(reversed(hidden)), n_features, "decoder."
+            ),
+        }
         for kind in ("numeric", "binary"):
             width = sum(b - a for k, a, b in blocks if k == kind)
             shapes[f"likelihood.{kind}"] = (width,)
