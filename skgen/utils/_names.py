@@ -27,6 +27,10 @@ REJECTED_PARAMETERS: dict[str, str] = {
     "use_cuda": "device",
     "gpu": "device",
     "verbosity": "verbose",
+    # Adam's coefficients: torch's optimisers
+    "adam_betas": "betas",
+    "beta1": "betas",
+    "beta2": "betas",
     # architecture and early stopping: scikit-learn's MLP
     "hidden_dims": "hidden_layer_sizes",
     "hidden_sizes": "hidden_layer_sizes",
