@@ -44,12 +44,20 @@ samples = {
     "Real digits": X[:n],
     "KernelDensity (PCA 15)": pca.inverse_transform(kde.sample(n, random_state=0)),
     "GaussianMixture (PCA 15)": pca.inverse_transform(gmm.sample(n)[0]),
-    f"VAE ({vae.likelihood_kind} likelihood)": vae.sample(n, random_state=0),
+    "VAE samples": vae.sample(n, random_state=0),
+    # The decoder's means at latent draws from the prior: ``sample`` adds
+    # each pixel's Gaussian noise on top of these.
+    "VAE decoder means": vae.inverse_transform(
+        np.random.default_rng(0).standard_normal((n, vae.latent_dim))
+    ),
 }
 
 # %%
 # Image grids
 # -----------
+# The VAE's samples are draws of the full model, per-pixel noise included,
+# so they look grainier than the decoder's means, which are what an
+# autoencoder "imagines" at each latent point.
 fig, axes = plt.subplots(
     len(samples), n, figsize=(n * 0.5, len(samples) * 0.8), layout="constrained"
 )
