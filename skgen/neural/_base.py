@@ -280,13 +280,6 @@ def mlp_state_shapes(n_in, hidden, n_out, prefix=""):
     return shapes
 
 
-def mlp_parameters(n_in, hidden, n_out):
-    """Number of weights and biases of :func:`skgen.neural._layers.mlp`."""
-    return sum(
-        math.prod(shape) for shape in mlp_state_shapes(n_in, hidden, n_out).values()
-    )
-
-
 def check_network_size(n_parameters, what):
     """Refuse a network whose training state cannot fit in memory.
 
@@ -454,6 +447,7 @@ class NeuralTrainingMixin:
 
         self._check_neural_params()
         self._fitted_params = self.get_params(deep=False)
+        self._check_network_sizes()
         n_rows = len(next(iter(X.values())) if isinstance(X, dict) else X)
         if self.early_stopping:
             n_rows -= math.ceil(self.validation_fraction * n_rows)
@@ -464,6 +458,24 @@ class NeuralTrainingMixin:
             net = self._make_net(seed, budget)
             net.fit(X, None)
         return net
+
+    def _check_network_sizes(self):
+        """Refuse networks whose training state cannot fit in memory.
+
+        Counted from every network's ``state_shapes`` (arithmetic), before
+        anything is built.
+        """
+        n_parameters = sum(
+            math.prod(shape)
+            for module_class, kwargs in self._module_arguments().values()
+            for shape in module_class.state_shapes(**kwargs).values()
+        )
+        sizes = ", ".join(
+            f"{name}={value!r}"
+            for name, value in self._fitted_params.items()
+            if name.endswith("hidden_layer_sizes")
+        )
+        check_network_size(n_parameters, f"a {type(self).__name__} ({sizes})")
 
     def _check_validation_rows(self, n_rows):
         """With early stopping, enough rows for a validation and a training set.

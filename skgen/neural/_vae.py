@@ -17,8 +17,6 @@ from skgen.base import (
 from skgen.neural._base import (
     NEURAL_PARAMETER_CONSTRAINTS,
     NeuralTrainingMixin,
-    check_network_size,
-    mlp_parameters,
     module_tensor,
     row_seeded_normal,
     to_numpy,
@@ -265,13 +263,6 @@ class VAE(
         inputs = {"x": Xt.astype(np.float32)}
         if y_index is not None:
             inputs["c"] = self._class_onehot(y_index).astype(np.float32)
-        n_classes = len(self.classes_) if y_index is not None else 0
-        hidden, d = tuple(self.hidden_layer_sizes), self.latent_dim
-        check_network_size(
-            mlp_parameters(Xt.shape[1] + n_classes, hidden, 2 * d)
-            + mlp_parameters(d + n_classes, hidden[::-1], Xt.shape[1]),
-            f"a VAE (hidden_layer_sizes={self.hidden_layer_sizes!r}, latent_dim={d})",
-        )
         self.net_ = self._train_net(inputs, self._seed())
         self._warn_if_not_stopped()
         return self

@@ -540,10 +540,18 @@ def test_early_stopping_warning_points_at_the_line_that_fitted(data):
 
 
 def test_a_network_too_large_for_memory_fails_before_building(data):
-    from skgen.neural._base import mlp_parameters
+    from skgen.neural._base import mlp_state_shapes
     from skgen.neural._layers import mlp
 
     layers = mlp(7, (5, 3), 4, "relu")
-    assert mlp_parameters(7, (5, 3), 4) == sum(p.numel() for p in layers.parameters())
-    with pytest.raises(ValueError, match=r"a VAE \(hidden_layer_sizes=\(100000, "):
-        VAE(hidden_layer_sizes=(10**5, 10**5), max_epochs=1).fit(data[0])
+    assert mlp_state_shapes(7, (5, 3), 4) == {
+        k: tuple(v.shape) for k, v in layers.state_dict().items()
+    }
+    vae = VAE(hidden_layer_sizes=(10**5, 10**5), max_epochs=1)
+    with pytest.raises(
+        ValueError,
+        match=r"a VAE \(hidden_layer_sizes=\(100000, 100000\)\) with 20,001,\d{3},"
+        r"\d{3} parameters",
+    ):
+        vae.fit(data[0])
+    assert not hasattr(vae, "net_")
