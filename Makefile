@@ -43,7 +43,9 @@ clean:
 # errors. `make docs` runs the gallery in its fast mode; `make docs-full`
 # at the full budget.
 DOCS_STAMP := $(VENV)/.skgen-docs-installed
-SPHINXBUILD := $(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
+# One OpenMP thread: on two busy cores sklearn's HistGradientBoosting (in
+# detection_score) ran about 80x slower after torch had run in the process.
+SPHINXBUILD := OMP_NUM_THREADS=1 $(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
 
 $(DOCS_STAMP): $(STAMP) pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev,docs]"

@@ -6,7 +6,6 @@ full budget. Nothing is fetched at build time: no intersphinx.
 """
 
 import os
-import re
 import sys
 from pathlib import Path
 
@@ -102,24 +101,5 @@ def _skip_metadata_request_methods(app, what, name, obj, skip, options):
     return None
 
 
-# A bare fitted name in a docstring ("shape (n_events, order_ + 1)") is a
-# reST reference to a target "order" that does not exist: an error under -W.
-# Until the docstrings quote them (``order_``, as scikit-learn does), escape
-# the trailing underscore of such words outside literals and doctests.
-_LITERAL = re.compile(r"(``.+?``|`[^`]+`_?)")
-_BARE_FITTED_NAME = re.compile(r"(?<![\w\\])([A-Za-z]\w*?)_(?![\w`])")
-
-
-def _escape_bare_fitted_names(app, what, name, obj, options, lines):
-    for i, line in enumerate(lines):
-        if line.lstrip().startswith((">>>", "...")):
-            continue
-        parts = _LITERAL.split(line)
-        parts[::2] = [_BARE_FITTED_NAME.sub(r"\1\\_", p) for p in parts[::2]]
-        lines[i] = "".join(parts)
-
-
 def setup(app):
     app.connect("autodoc-skip-member", _skip_metadata_request_methods)
-    # before numpydoc (priority 500) turns the sections into reST
-    app.connect("autodoc-process-docstring", _escape_bare_fitted_names, priority=400)

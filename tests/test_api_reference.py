@@ -1,25 +1,17 @@
 """Every public name (each public module's ``__all__``) is in docs/api.rst."""
 
 import inspect
-import pkgutil
 import re
-from importlib import import_module
 from pathlib import Path
 
-import skgen
+from skgen.utils._test_common import public_modules
 
 API_RST = Path(__file__).resolve().parent.parent / "docs" / "api.rst"
 
 
 def _public_names():
-    modules = [skgen]
-    for info in pkgutil.walk_packages(skgen.__path__, prefix="skgen."):
-        parts = info.name.split(".")
-        if any(p.startswith("_") for p in parts[1:]):
-            continue
-        modules.append(import_module(info.name))
     names = []
-    for module in modules:
+    for module in public_modules():
         for name in getattr(module, "__all__", []):
             if not inspect.ismodule(getattr(module, name)):
                 names.append(f"{module.__name__}.{name}")

@@ -8,12 +8,12 @@ is validated with ``numpydoc.validate.validate`` for the codes in
 
 import ast
 import inspect
-import pkgutil
 from importlib import import_module
 
 import pytest
 
 import skgen
+from skgen.utils._test_common import public_modules
 
 numpydoc_validate = pytest.importorskip("numpydoc.validate")
 docscrape = pytest.importorskip("numpydoc.docscrape")
@@ -46,16 +46,6 @@ CHECKED = {
 }
 
 
-def _public_modules():
-    modules = [skgen]
-    for info in pkgutil.walk_packages(skgen.__path__, prefix="skgen."):
-        parts = info.name.split(".")
-        if any(p.startswith("_") for p in parts[1:]):
-            continue
-        modules.append(import_module(info.name))
-    return modules
-
-
 def _defined_in_skgen(cls, attr):
     owner = next((k for k in cls.__mro__ if attr in vars(k)), None)
     return owner is not None and owner.__module__.startswith("skgen.")
@@ -64,7 +54,7 @@ def _defined_in_skgen(cls, attr):
 def public_api():
     """Import paths of every public class, method, property and function."""
     objects = {}
-    for module in _public_modules():
+    for module in public_modules():
         for name in getattr(module, "__all__", []):
             obj = getattr(module, name)
             if (

@@ -81,7 +81,7 @@ class AugmentedClassifier(
         Number of synthetic rows the estimator was trained on.
     n_features_in_ : int
         Number of columns of ``X``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Column names, when ``X`` is a DataFrame with string column names.
 
     See Also

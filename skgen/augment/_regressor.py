@@ -88,7 +88,7 @@ class AugmentedRegressor(
         Number of synthetic rows the estimator was trained on.
     n_features_in_ : int
         Number of columns of ``X``, the target not counted.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Column names, when ``X`` is a DataFrame with string column names.
 
     See Also

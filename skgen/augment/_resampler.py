@@ -84,7 +84,7 @@ class GenerativeResampler(BaseOverSampler):
         rows (``conditional_`` False); empty in conditional mode.
     n_features_in_ : int
         Number of columns of ``X``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Column names, when ``X`` is a DataFrame with string column names;
         the resampled DataFrame keeps them.
 

@@ -49,7 +49,7 @@ _COMMON_ATTRS = """
         The fitted hmmlearn model (fitted without ``y``).
     models_ : list of hmmlearn models
         One per class when fitted with ``y``; ``[model_]`` otherwise.
-    lower_bounds_ : ndarray of shape (n_iter_,)
+    lower_bounds_ : ndarray of shape (``n_iter_``,)
         Training log-likelihood (nats, total over sequences) after each E-step.
     n_iter_ : int
         Number of EM iterations run.

@@ -72,16 +72,16 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
     symbols_ : ndarray of shape (n_symbols,)
         Sorted token ids seen in training (as ``CategoricalHMM.symbols_``).
         ``vocabulary_`` is its deprecated former name.
-    ngrams_ : list of ndarray of shape (n_events, order_ + 1)
+    ngrams_ : list of ndarray of shape (n_events, ``order_`` + 1)
         Per class (one entry without ``y``), the distinct training events:
         ``order_`` context tokens (``-1`` = start padding) then the next token
         (``-2`` = end). These counts are the sufficient statistics.
     ngram_counts_ : list of ndarray of shape (n_events,)
         Per class, how often each event of ``ngrams_`` occurred.
-    discounts_ : ndarray of shape (order_ + 1, 3)
+    discounts_ : ndarray of shape (``order_`` + 1, 3)
         Kneser-Ney discounts (D1, D2, D3+) per context length (row ``j`` for
         contexts of ``j`` tokens; longer contexts, up to ``order``, have
-        those of row ``order_``); with ``y``, shape (n_classes, order_ + 1,
+        those of row ``order_``); with ``y``, shape (n_classes, ``order_`` + 1,
         3). Only with ``smoothing="kneser-ney"``.
     classes_ : ndarray of shape (n_classes,)
         Class labels, when fitted with ``y``.

@@ -158,7 +158,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         The column names of the training DataFrame, in order; None when
         fitted on an array (columns are then the integers ``0..n-1`` in
         ``output_blocks_`` and the other attributes).
-    dtypes_ : list of dtype of length n_features_in_
+    dtypes_ : list of dtype of length ``n_features_in_``
         The dtype of each input column (numpy or pandas extension dtype);
         ``inverse_transform`` restores them.
     numeric_columns_ : list
@@ -193,7 +193,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         columns only).
     n_features_in_ : int
         Number of input columns.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Names of the input columns, when fitted on a DataFrame whose column
         names are all strings.
 
@@ -459,7 +459,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        Xt : ndarray of shape (n_samples, n_output_), dtype=float64
+        Xt : ndarray of shape (n_samples, ``n_output_``), dtype=float64
             Numeric columns scaled, binary columns 0/1, categorical columns
             one-hot.
 
@@ -523,14 +523,14 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        Xt : array-like of shape (n_samples, n_output_)
+        Xt : array-like of shape (n_samples, ``n_output_``)
             Any finite real values: exact encodings, or model outputs laid
             out as ``output_blocks_`` (binary columns as probabilities,
             categorical blocks as probabilities or logits).
 
         Returns
         -------
-        X : DataFrame or ndarray of shape (n_samples, n_features_in_)
+        X : DataFrame or ndarray of shape (n_samples, ``n_features_in_``)
             A DataFrame with the training columns, in order, and their
             dtypes (categories and ``ordered`` flags included) when fitted on
             a DataFrame; an array of the training dtype when fitted on an

@@ -2,7 +2,12 @@
 
 from sklearn.base import BaseEstimator
 
-__all__ = ["EXPECTED_FAILED_CHECKS", "check_data_for", "construct_instances"]
+__all__ = [
+    "EXPECTED_FAILED_CHECKS",
+    "check_data_for",
+    "construct_instances",
+    "public_modules",
+]
 
 #: sklearn checks known to fail, per class name, each with its reason.
 EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {}
@@ -173,3 +178,17 @@ def check_data_for(estimator, random_state=0):
     else:
         representation = "tabular"
     return make_check_data(representation, random_state=random_state)
+
+
+def public_modules():
+    """``skgen`` and every module of it with no private part in its name."""
+    import pkgutil
+    from importlib import import_module
+
+    import skgen
+
+    modules = [skgen]
+    for info in pkgutil.walk_packages(skgen.__path__, prefix="skgen."):
+        if not any(part.startswith("_") for part in info.name.split(".")[1:]):
+            modules.append(import_module(info.name))
+    return modules
