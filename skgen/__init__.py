@@ -14,17 +14,38 @@ __version__ = "0.1.0.dev0"
 
 _META = ("GenerativeClassifier", "GenerativeOutlierDetector")
 
+#: Subpackages reachable as attributes after ``import skgen`` alone
+#: (``skgen.utils.trusted_types()``), imported on first use.
+_SUBPACKAGES = (
+    "augment",
+    "base",
+    "datasets",
+    "hmm",
+    "leaderboard",
+    "markov",
+    "metrics",
+    "neural",
+    "pipeline",
+    "tabular",
+    "text",
+    "utils",
+)
+
 
 def __getattr__(name):
     if name in _META:
         from skgen import _meta
 
         return getattr(_meta, name)
+    if name in _SUBPACKAGES:
+        import importlib
+
+        return importlib.import_module(f"skgen.{name}")
     raise AttributeError(f"module 'skgen' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted([*globals(), *_META])
+    return sorted({*globals(), *_META, *_SUBPACKAGES})
 
 
 __all__ = [

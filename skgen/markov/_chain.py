@@ -610,6 +610,7 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         a dict from token to index (``CharTokenizer.vocabulary_``); the sorted
         token ids of a chain are ``symbols_``, as in ``CategoricalHMM``.
         """
+        check_is_fitted(self, "symbols_")
         warn(
             "The attribute vocabulary_ of MarkovChain was renamed symbols_ in "
             "skgen 0.1 and will be removed in a later release; use symbols_.",

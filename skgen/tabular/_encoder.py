@@ -313,13 +313,19 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         elif fitted_on_frame and not reset:
             # fitted on a DataFrame, given an array: sklearn warns about the
             # missing names; the values are taken in the training order.
-            validate_data(self, X, skip_check_array=True, reset=False)
             values = np.asarray(X, dtype=object)
             if values.ndim != 2:
                 raise ValueError(
                     f"Expected a 2-D DataFrame or array; got an array with "
-                    f"{values.ndim} dimensions."
+                    f"{values.ndim} dimensions. Reshape one row with "
+                    "X.reshape(1, -1)."
                 )
+            if values.shape[0] == 0:
+                raise ValueError(
+                    f"Found array with 0 sample(s) (shape={values.shape}) while "
+                    "a minimum of 1 is required by TabularEncoder."
+                )
+            validate_data(self, X, skip_check_array=True, reset=False)
             frame = pd.DataFrame(values, columns=self.columns_).infer_objects()
         else:
             if isinstance(X, pd.DataFrame):  # fitted on a numeric array

@@ -3,6 +3,8 @@
 Agreement with a dict-based oracle lives in ``test_reference.py``.
 """
 
+import warnings
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -337,6 +339,16 @@ def test_vocabulary_is_the_deprecated_name_of_symbols():
         assert mc.vocabulary_ is mc.symbols_
     with pytest.raises(AttributeError, match="vocabulary_"):
         mc.vocabulary_ = mc.symbols_  # read-only
+
+
+def test_the_deprecated_name_before_fit_is_not_fitted_and_does_not_warn():
+    from sklearn.exceptions import NotFittedError
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert not hasattr(MarkovChain(), "vocabulary_")
+        with pytest.raises(NotFittedError):
+            MarkovChain().vocabulary_  # noqa: B018
 
 
 @pytest.mark.parametrize("library", ["pickle", "skops"])

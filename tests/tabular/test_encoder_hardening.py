@@ -178,3 +178,16 @@ def test_non_numeric_frame_given_to_an_array_fitted_encoder():
         enc.transform(frame)
     numeric = pd.DataFrame(X[:2])
     assert_array_equal(enc.transform(numeric), enc.transform(X[:2]))
+
+
+@pytest.mark.parametrize(
+    ("X", "message"),
+    [
+        (np.empty((0, 2)), "Found array with 0 sample"),
+        (np.array([1.0, 2.0]), "2-D DataFrame or array.*reshape\\(1, -1\\)"),
+    ],
+)
+def test_an_array_given_to_a_frame_fitted_encoder_is_checked_first(X, message):
+    enc = TabularEncoder().fit(pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 5.0]}))
+    with pytest.raises(ValueError, match=message):
+        enc.transform(X)
