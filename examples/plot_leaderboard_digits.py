@@ -39,7 +39,7 @@ frame = frame.sort_values("bits_per_step")
 bound = frame["likelihood_kind"] == "lower_bound"
 std_bits = frame["nats_per_step_std"] / 0.6931471805599453
 
-fig, ax = plt.subplots(figsize=(7, 0.45 * len(frame) + 1.5), layout="constrained")
+fig, ax = plt.subplots(figsize=(8, 0.45 * len(frame) + 1.5), layout="constrained")
 bars = ax.barh(
     frame["model"],
     frame["bits_per_step"],
@@ -52,12 +52,13 @@ for bar, is_bound in zip(bars, bound, strict=True):
         bar.set_hatch("//")
 ax.invert_yaxis()
 ax.set_xlabel("held-out bits per pixel (lower is better; 3-fold CV)")
-ax.set_title("Digits leaderboard: exact likelihoods and lower bounds")
+ax.set_title("Digits leaderboard:\nexact likelihoods and lower bounds")
 ax.legend(
     handles=[
         Patch(color="tab:blue", label="exact"),
         Patch(facecolor="tab:orange", hatch="//", label="lower bound"),
     ],
-    loc="lower right",
+    loc="upper left",
+    bbox_to_anchor=(1.01, 1.0),
 )
 plt.show()

@@ -37,6 +37,7 @@ fig.colorbar(points, ax=ax, label="digit class (not seen by the VAE)")
 ax.set_xlabel("latent dimension 1")
 ax.set_ylabel("latent dimension 2")
 ax.set_title("Digits in the VAE's latent space")
+# sphinx_gallery_defer_figures
 
 # %%
 # An interpolation between two digits
