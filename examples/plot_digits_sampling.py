@@ -31,14 +31,14 @@ X = digits.data  # pixel intensities 0-16
 # Fit the three models
 # --------------------
 # The kernel density and the mixture are fitted on PCA scores and sampled
-# back through ``inverse_transform``. The VAE trains for 40 epochs in the
+# back through ``inverse_transform``. The VAE trains for 30 epochs in the
 # gallery's fast mode instead of 60, about a second on one core; its
 # decoder means are recognisable digits, if blurrier than the full build's.
 pca = PCA(n_components=15, whiten=False, random_state=0).fit(X)
 Z = pca.transform(X)
 kde = KernelDensity(bandwidth=3.0).fit(Z)
 gmm = GaussianMixture(n_components=20 if not FAST else 5, random_state=0).fit(Z)
-vae = VAE(latent_dim=8, max_epochs=40 if FAST else 60, random_state=0).fit(X)
+vae = VAE(latent_dim=8, max_epochs=30 if FAST else 60, random_state=0).fit(X)
 
 n = 20
 samples = {

@@ -31,7 +31,7 @@ FAST = bool(os.environ.get("SKGEN_GALLERY_FAST"))
 docs = load_text_corpus().data
 if FAST:
     docs = docs[:30]
-orders = [1, 2, 3, 4, 5, 6] if FAST else [1, 2, 3, 4, 5, 6, 7]
+orders = [1, 2, 3, 4, 5] if FAST else [1, 2, 3, 4, 5, 6, 7]
 chain = dict(smoothing="additive", alpha=0.1)
 n_chars = np.mean([len(d) for d in docs])
 
