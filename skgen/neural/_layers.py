@@ -6,6 +6,7 @@ beside it (``_vae_module.py``). Imported only when a model trains or scores.
 
 import math
 
+from skgen.tabular._mixin import BLOCK_KINDS
 from skgen.utils._compat import import_engine
 
 torch = import_engine("torch")
@@ -120,10 +121,6 @@ class BlockLikelihood(nn.Module):
             idx = _categories(probs, generator)
             x[..., a:b] = nn.functional.one_hot(idx, b - a).to(out.dtype)
         return x
-
-
-#: The kinds of encoded column blocks (``(kind, start, stop)``).
-BLOCK_KINDS = ("numeric", "binary", "categorical", "constant")
 
 
 def check_blocks(blocks):

@@ -565,23 +565,21 @@ class VAE(
     def _sample_class(self, n_samples, class_index, rng, *, generator, module):
         torch = import_engine("torch")
 
-        weight = next(module.parameters())
         encoded = []
         with torch.no_grad():
             for a in range(0, n_samples, _SAMPLE_CHUNK):
                 m = min(_SAMPLE_CHUNK, n_samples - a)
                 # drawn on the CPU in float64 whatever the module's dtype
-                z = torch.randn(
-                    (m, self._latent_dim), generator=generator, dtype=torch.float64
-                ).to(dtype=weight.dtype, device=weight.device)
+                z = module_tensor(
+                    module,
+                    torch.randn(
+                        (m, self._latent_dim), generator=generator, dtype=torch.float64
+                    ),
+                )
                 cb = None
                 if class_index is not None:  # one-hot class of this chunk only
-                    cb = torch.zeros(
-                        (m, len(self.classes_)),
-                        dtype=weight.dtype,
-                        device=weight.device,
-                    )
-                    cb[:, class_index] = 1.0
+                    onehot = self._class_onehot(np.full(m, class_index))
+                    cb = module_tensor(module, onehot)
                 out = module.decode(z, cb)
                 encoded.append(to_numpy(module.likelihood.sample(out, generator)))
         return self._decode_rows(np.concatenate(encoded))
