@@ -7,7 +7,8 @@
   :func:`classifier_inception_score`, :func:`detection_score`,
   :func:`tstr_score`.
 - **Privacy**: :func:`distance_to_closest_record`,
-  :func:`membership_inference_auc`.
+  :func:`membership_inference_auc`, :func:`copy_rate` (generated sequences
+  that recite training text).
 - **Fairness**: :func:`representation_gap`.
 - **Model selection**: :func:`make_generative_scorer` turns a sample-based
   metric into a ``scoring=`` for ``cross_val_score`` and ``GridSearchCV``.
@@ -22,6 +23,7 @@ the real rows never show cannot be encoded and raises a ``ValueError``
 see :func:`make_generative_scorer`).
 """
 
+from skgen.metrics._copying import copy_rate
 from skgen.metrics._detection import detection_score, tstr_score
 from skgen.metrics._fairness import RepresentationGapResult, representation_gap
 from skgen.metrics._fidelity import (
@@ -49,6 +51,7 @@ __all__ = [
     "RepresentationGapResult",
     "bits_per_dim",
     "classifier_inception_score",
+    "copy_rate",
     "cross_entropy",
     "detection_score",
     "distance_to_closest_record",
