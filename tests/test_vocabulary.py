@@ -21,7 +21,11 @@ import pytest
 from sklearn.base import BaseEstimator
 
 from skgen.neural import VAE
-from skgen.neural._base import NEURAL_PARAMETER_CONSTRAINTS, NeuralTrainingMixin
+from skgen.neural._base import (
+    MLP_PARAMETER_CONSTRAINTS,
+    NEURAL_PARAMETER_CONSTRAINTS,
+    NeuralTrainingMixin,
+)
 from skgen.utils._names import (
     DEPRECATED_ATTRIBUTES,
     NETWORKS,
@@ -65,26 +69,43 @@ def _spellings(name):
 
 
 def check_shared_neural_parameters(cls):
-    """Each shared neural parameter is taken, with the shared constraint."""
+    """Each shared neural parameter is taken, with the shared constraint.
+
+    The MLP parameters (``hidden_layer_sizes``, ``activation``) are taken by
+    the families built from MLPs only, with the shared constraint when they
+    are.
+    """
     params = set(cls._get_param_names())
-    for name, shared in NEURAL_PARAMETER_CONSTRAINTS.items():
+    shared_all = NEURAL_PARAMETER_CONSTRAINTS | MLP_PARAMETER_CONSTRAINTS
+    for name, shared in shared_all.items():
         taken = [p for p in _spellings(name) if p in params]
-        assert taken, f"{cls.__name__} lacks the shared neural parameter {name}."
+        if name in NEURAL_PARAMETER_CONSTRAINTS:
+            assert taken, f"{cls.__name__} lacks the shared neural parameter {name}."
         for p in taken:
             own = cls._parameter_constraints.get(p)
             assert own is shared or own == shared, (
                 f"The constraint of {p} of {cls.__name__} is {own}, not the shared "
-                f"NEURAL_PARAMETER_CONSTRAINTS[{name!r}] = {shared}."
+                f"constraint of {name!r}: {shared}."
             )
 
 
 def check_shared_defaults(classes):
-    """A spelling of a shared neural parameter has one default in all classes."""
-    shared = {p for name in NEURAL_PARAMETER_CONSTRAINTS for p in _spellings(name)}
+    """A spelling of a shared neural parameter has one default in all classes.
+
+    A family may keep a default of its own for a shared parameter where the
+    shared one does not train it well, if its class lists the name, with
+    the reason, in ``_family_defaults`` (docs/DESIGN.md section 7).
+    """
+    shared = {
+        p
+        for name in NEURAL_PARAMETER_CONSTRAINTS | MLP_PARAMETER_CONSTRAINTS
+        for p in _spellings(name)
+    }
     defaults = {}
     for cls in classes:
+        own = getattr(cls, "_family_defaults", {})
         for p in inspect.signature(cls).parameters.values():
-            if p.name in shared:
+            if p.name in shared and p.name not in own:
                 defaults.setdefault(p.name, {})[cls.__name__] = p.default
     differ = {
         name: by_class
@@ -92,6 +113,14 @@ def check_shared_defaults(classes):
         if len({repr(d) for d in by_class.values()}) > 1
     }
     assert not differ, f"Shared neural parameters with different defaults: {differ}."
+
+
+def test_family_defaults_say_why():
+    """Every family default is a shared parameter, with a reason."""
+    for cls in NEURAL:
+        for name, reason in getattr(cls, "_family_defaults", {}).items():
+            assert name in NEURAL_PARAMETER_CONSTRAINTS | MLP_PARAMETER_CONSTRAINTS
+            assert isinstance(reason, str) and len(reason) > 20
 
 
 def _public_attributes(estimator):
@@ -264,6 +293,9 @@ def test_per_network_spellings_replace_a_shared_parameter():
 def test_a_different_default_fails():
     with pytest.raises(AssertionError, match=r"'lr': \{'VAE': 0.001, 'Toy': 0.01\}"):
         check_shared_defaults([VAE, _neural_toy(lr=1e-2)])
+    toy = _neural_toy(lr=1e-2)
+    toy._family_defaults = {"lr": "the toy trains at a higher rate"}
+    check_shared_defaults([VAE, toy])  # declared, with its reason
 
 
 class _Fitted(BaseEstimator):

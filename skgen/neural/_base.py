@@ -40,9 +40,17 @@ AUTO_MIN_EPOCHS = 10
 #: ``batch_size="auto"``: a tenth of the training rows, within these bounds.
 AUTO_BATCH_RANGE = (16, 128)
 
-NEURAL_PARAMETER_CONSTRAINTS: dict = {
+#: The parameters of the families built from MLPs (the VAE, the GANs), with
+#: their constraints; families of other networks (language models) do not
+#: take them.
+MLP_PARAMETER_CONSTRAINTS: dict = {
     "hidden_layer_sizes": [tuple, list],
     "activation": [StrOptions(set(ACTIVATIONS))],
+}
+
+#: The parameters every neural estimator takes (training, budget, early
+#: stopping, device, threads, randomness), with their constraints.
+NEURAL_PARAMETER_CONSTRAINTS: dict = {
     "max_epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
     "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
     "lr": [Interval(Real, 0, None, closed="neither")],
@@ -395,6 +403,7 @@ class NeuralTrainingMixin:
         train_split, callbacks = early_stopping(
             params, seed, self._early_stopping_monitor
         )
+        callbacks += self._family_callbacks()
         if params["verbose"]:
             callbacks.append(("progress_bar", ProgressBar()))
         # copies: skorch sets fitted state on its callbacks, and the user's
@@ -448,16 +457,36 @@ class NeuralTrainingMixin:
         self._check_neural_params()
         self._fitted_params = self.get_params(deep=False)
         self._check_network_sizes()
-        n_rows = len(next(iter(X.values())) if isinstance(X, dict) else X)
-        if self.early_stopping:
-            n_rows -= math.ceil(self.validation_fraction * n_rows)
         budget = training_budget(
-            self.max_epochs, self.batch_size, n_rows, self._auto_min_steps
+            self.max_epochs,
+            self.batch_size,
+            self._n_training_rows(X),
+            self._auto_min_steps,
         )
         with seeded(seed, self.device):
             net = self._make_net(seed, budget)
             net.fit(X, None)
         return net
+
+    def _n_training_rows(self, X):
+        """The rows an epoch trains on (what the budget counts).
+
+        The samples of ``X`` (an array, or a dict of arrays) left after the
+        validation split. A family whose epoch is not one row per sample (a
+        language model's windows of its sequences) counts its own.
+        """
+        n_rows = len(next(iter(X.values())) if isinstance(X, dict) else X)
+        if self.early_stopping:
+            n_rows -= math.ceil(self.validation_fraction * n_rows)
+        return n_rows
+
+    def _family_callbacks(self):
+        """Callbacks every net of the family trains with (``[(name, cb)]``).
+
+        Before the user's ``callbacks``; none by default (language models
+        clip their gradients).
+        """
+        return []
 
     def _check_network_sizes(self):
         """Refuse networks whose training state cannot fit in memory.

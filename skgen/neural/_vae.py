@@ -15,6 +15,7 @@ from skgen.base import (
     fit_atomically,
 )
 from skgen.neural._base import (
+    MLP_PARAMETER_CONSTRAINTS,
     NEURAL_PARAMETER_CONSTRAINTS,
     NeuralTrainingMixin,
     module_tensor,
@@ -190,6 +191,7 @@ class VAE(
     _parameter_constraints: ClassVar[dict] = {
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
         "n_importance_samples": [Interval(Integral, 1, None, closed="left")],
+        **MLP_PARAMETER_CONSTRAINTS,
         **NEURAL_PARAMETER_CONSTRAINTS,
     }
 

@@ -54,6 +54,11 @@ class Representation:
         A representation also checked for an estimator of this one whose
         sklearn tags say it takes categorical input (tabular models that
         take mixed-type DataFrames).
+    accepts : frozenset of str
+        Descriptions of other representations' bad inputs that are good
+        data of this one (a 3-D array is not token sequences, but it is
+        continuous sequences): ``fit`` of an estimator that takes both may
+        accept them.
     """
 
     name: str
@@ -64,6 +69,7 @@ class Representation:
     score_only: frozenset = field(default_factory=frozenset)
     table: bool = False
     categorical_variant: str | None = None
+    accepts: frozenset = field(default_factory=frozenset)
 
     def set_input_tags(self, input_tags):
         """Set this representation's values on sklearn ``InputTags``."""
@@ -316,6 +322,7 @@ for _rep in (
         _continuous_bad,
         _frame_samples,
         frozenset({"wrong width"}),
+        accepts=frozenset({"3-D array"}),
     ),
     Representation(
         "count_sequences",

@@ -66,6 +66,44 @@ def _vae(cls):
     ]
 
 
+def _rnn_language_model(cls):
+    return [
+        cls(
+            embedding_dim=8,
+            hidden_size=8,
+            num_layers=1,
+            max_epochs=2,
+            window_length=8,
+            random_state=0,
+        ),
+        cls(
+            "gru",
+            embedding_dim=4,
+            hidden_size=8,
+            num_layers=2,
+            max_epochs=1,
+            window_length=4,
+            n_components=2,
+            early_stopping=False,
+            random_state=0,
+        ),
+    ]
+
+
+def _transformer_language_model(cls):
+    return [
+        cls(
+            d_model=8,
+            nhead=2,
+            num_layers=1,
+            dim_feedforward=16,
+            context_length=4,
+            max_epochs=2,
+            random_state=0,
+        ),
+    ]
+
+
 def _generative_resampler(cls):
     return [
         cls(_tiny_vae(), random_state=0),
@@ -116,7 +154,7 @@ def _instance_table():
     )
     from skgen.hmm import GMMHMM, CategoricalHMM, GaussianHMM, PoissonHMM
     from skgen.markov import MarkovChain
-    from skgen.neural import VAE
+    from skgen.neural import VAE, RNNLanguageModel, TransformerLanguageModel
     from skgen.pipeline import GenerativePipeline
 
     return {
@@ -127,6 +165,8 @@ def _instance_table():
         CategoricalHMM: _hmm,
         GMMHMM: _gmmhmm,
         VAE: _vae,
+        RNNLanguageModel: _rnn_language_model,
+        TransformerLanguageModel: _transformer_language_model,
         GenerativeResampler: _generative_resampler,
         AugmentedClassifier: _augmented_classifier,
         AugmentedRegressor: _augmented_regressor,

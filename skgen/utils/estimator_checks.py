@@ -437,8 +437,18 @@ def check_model_selection(estimator, X, y, conditional, representation):
 
 
 def check_bad_input(estimator, X, y, conditional, representation):
-    """Bad input gets a ValueError or TypeError and loses nothing."""
-    score_only = _score_only(representation)
+    """Bad input gets a ValueError or TypeError and loses nothing.
+
+    An input that is good data of another representation the estimator
+    takes (a 3-D array, for a model of token and continuous sequences) must
+    still be refused by a fitted model's ``score_samples``.
+    """
+    score_only = _score_only(representation) | {
+        what
+        for other in _representations(estimator)
+        if other != representation
+        for what in get_representation(other).accepts
+    }
     for what, bad in _bad_inputs(representation, X):
         if what in score_only:
             continue
@@ -650,13 +660,16 @@ _CHECKS_BY_KIND = {
 
 
 def _representations(estimator):
-    """The representations to check: the estimator's own, and DataFrames too
-    for a tabular model whose sklearn tags say it takes categorical input."""
+    """The representations to check: the estimator's own, DataFrames too for
+    a tabular model whose sklearn tags say it takes categorical input, and
+    those a class declares in ``_extra_representations`` (a language model
+    takes token and continuous sequences)."""
     representation = get_generative_tags(estimator).representation
+    extra = list(getattr(estimator, "_extra_representations", ()))
     variant = get_representation(representation).categorical_variant
     if variant is not None and estimator.__sklearn_tags__().input_tags.categorical:
-        return [representation, variant]
-    return [representation]
+        return [representation, variant, *extra]
+    return [representation, *extra]
 
 
 def _yield_checks(estimator):
