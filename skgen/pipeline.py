@@ -308,6 +308,9 @@ class GenerativePipeline(Pipeline):
             Number of samples to draw.
         **kwargs : dict
             Passed to the last step's ``sample`` (``random_state``, ``y``, ...).
+            A ``prompt`` (a language model's) is one sample in the pipeline's
+            input representation, such as a string before a tokenizer: it is
+            transformed through the earlier steps first.
 
         Returns
         -------
@@ -336,6 +339,13 @@ class GenerativePipeline(Pipeline):
                     f"{name!r} (type {type(step).__name__}): it has no "
                     "inverse_transform."
                 )
+        if kwargs.get("prompt") is not None and steps:
+            # a prompt is one sample of the data as given (a string for a
+            # tokenizer pipeline): the last step continues its transform
+            prompt = [kwargs["prompt"]]
+            for _, _, step in steps:
+                prompt = step.transform(prompt)
+            kwargs["prompt"] = prompt[0]
         out = self._final_estimator.sample(n_samples, **kwargs)
         labels = None
         if isinstance(out, tuple) and len(out) == 2:

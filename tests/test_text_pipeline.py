@@ -81,3 +81,28 @@ def test_one_shot_iterators_are_rejected_clearly(docs):
         pipe.score_samples(d for d in docs)
     with pytest.raises(TypeError, match="one-shot iterator"):
         pipe[-1].perplexity(iter(pipe[0].transform(docs)))
+
+
+def test_a_string_prompt_is_tokenized_by_the_pipeline():
+    """A language model's prompt is given as text; samples continue it."""
+    from skgen.neural import RNNLanguageModel
+
+    docs = ["the cat sat on the mat", "the dog sat on the log", "a cat and a dog"]
+    model = RNNLanguageModel(
+        embedding_dim=8,
+        hidden_size=8,
+        num_layers=1,
+        max_epochs=2,
+        early_stopping=False,
+        random_state=0,
+    )
+    pipe = make_generative_pipeline(CharTokenizer(), model).fit(docs * 3)
+    samples = pipe.sample(4, prompt="the c", max_length=30, random_state=0)
+    assert all(isinstance(s, str) and s.startswith("the c") for s in samples)
+    assert all(len(s) <= 30 for s in samples)
+    # the same draws as the model given the prompt's tokens
+    tokens = pipe[0].transform(["the c"])[0]
+    direct = pipe[0].inverse_transform(
+        model.sample(4, prompt=tokens, max_length=30, random_state=0)
+    )
+    assert samples == direct
