@@ -21,7 +21,7 @@ from threadpoolctl import threadpool_limits
 from skgen.base import GenerativeClassifierMixin, GenerativeMixin, fit_atomically
 from skgen.hmm._forward_backward import SequenceBatch
 from skgen.utils._compat import Interval, StrOptions, _fit_context, import_engine
-from skgen.utils._random import categorical_draws, draw_seed
+from skgen.utils._random import categorical_draws, draw_lengths, draw_seed
 from skgen.utils._resources import check_allocation
 from skgen.utils._validation import frames_of
 from skgen.utils._warnings import warn
@@ -644,20 +644,6 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
             + self._bytes_per_sequence()
         )
 
-    def _sample_lengths(self, n_samples, length, rng):
-        if length is None:
-            return rng.choice(self.training_lengths_, size=n_samples)
-        lengths = np.asarray(length)
-        if lengths.ndim == 0:
-            lengths = np.full(n_samples, lengths.item())
-        if lengths.shape != (n_samples,) or lengths.dtype.kind not in "iu":
-            raise ValueError(
-                f"length must be an int or {n_samples} ints; got {length!r}."
-            )
-        if lengths.min() < 1:
-            raise ValueError(f"length must be >= 1; got {lengths.min()}.")
-        return lengths.astype(np.int64)
-
     def _sample_states(self, model, lengths, rng):
         """State paths of many sequences, one step for all at a time."""
         n = lengths.shape[0]
@@ -724,7 +710,7 @@ class BaseHMM(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
 
     def _prepare_sample(self, n_samples, rng, *, length, return_states):
         """Lengths for the whole request (drawn before the classes)."""
-        lengths = self._sample_lengths(n_samples, length, rng)
+        lengths = draw_lengths(n_samples, length, self.training_lengths_, rng)
         if length is not None:  # sized with the request's own lengths
             check_allocation(
                 lengths.sum(dtype=np.float64) * self._bytes_per_frame()

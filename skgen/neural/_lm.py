@@ -23,7 +23,7 @@ from skgen.neural._base import (
     uses_torch_threads,
 )
 from skgen.utils._compat import Interval, StrOptions, _fit_context, import_engine
-from skgen.utils._random import draw_seed
+from skgen.utils._random import draw_lengths, draw_seed
 from skgen.utils._validation import (
     check_continuous_sequences,
     check_token_sequences,
@@ -480,7 +480,7 @@ class _LanguageModel(GenerativeClassifierMixin, GenerativeMixin, NeuralTrainingM
                     "temperature and top_k apply to token sequences; this "
                     "model was fitted on continuous sequences."
                 )
-            length = self._sample_lengths(n_samples, length, rng)
+            length = draw_lengths(n_samples, length, self.training_lengths_, rng)
         prompt = self._check_prompt(prompt)
         generator = torch.Generator().manual_seed(draw_seed(rng))
         return {
@@ -491,20 +491,6 @@ class _LanguageModel(GenerativeClassifierMixin, GenerativeMixin, NeuralTrainingM
             "length": length,
             "generator": generator,
         }
-
-    def _sample_lengths(self, n_samples, length, rng):
-        if length is None:
-            return rng.choice(self.training_lengths_, size=n_samples)
-        lengths = np.asarray(length)
-        if lengths.ndim == 0:
-            lengths = np.full(n_samples, lengths.item())
-        if lengths.shape != (n_samples,) or lengths.dtype.kind not in "iu":
-            raise ValueError(
-                f"length must be an int or {n_samples} ints; got {length!r}."
-            )
-        if lengths.min() < 1:
-            raise ValueError(f"length must be >= 1; got {lengths.min()}.")
-        return lengths.astype(np.int64)
 
     def _check_prompt(self, prompt):
         """The prompt as network inputs after the start (tokens: ids; frames: z)."""

@@ -9,7 +9,7 @@ categorical draws by inverse CDF, the same way everywhere.
 import numpy as np
 from sklearn.utils import check_random_state
 
-__all__ = ["SEED_BOUND", "categorical_draws", "draw_seed"]
+__all__ = ["SEED_BOUND", "categorical_draws", "draw_lengths", "draw_seed"]
 
 #: Seeds are drawn from ``[0, SEED_BOUND)``: valid for numpy, torch and
 #: every engine that takes a 32-bit signed seed.
@@ -84,3 +84,35 @@ def categorical_draws(cum_probs, rng, size=None):
         u = rng.random_sample(cum.shape[:-1]) * cum[..., -1]
         index = (cum <= u[..., None]).sum(axis=-1)
     return np.minimum(index, cum.shape[-1] - 1).astype(np.int64)
+
+
+def draw_lengths(n_samples, length, training_lengths, rng):
+    """The lengths of sampled sequences, for models with no length distribution.
+
+    The HMMs and the continuous language models model a sequence given its
+    length; ``sample(n, length=...)`` takes it as an int or one int per
+    sequence, and ``None`` draws lengths from those of the training
+    sequences.
+
+    Parameters
+    ----------
+    n_samples : int
+    length : int, array-like of shape (n_samples,) of int, or None
+    training_lengths : ndarray of int
+        The fitted model's training lengths.
+    rng : numpy.random.RandomState
+
+    Returns
+    -------
+    lengths : ndarray of shape (n_samples,), dtype=int64
+    """
+    if length is None:
+        return rng.choice(training_lengths, size=n_samples).astype(np.int64)
+    lengths = np.asarray(length)
+    if lengths.ndim == 0:
+        lengths = np.full(n_samples, lengths.item())
+    if lengths.shape != (n_samples,) or lengths.dtype.kind not in "iu":
+        raise ValueError(f"length must be an int or {n_samples} ints; got {length!r}.")
+    if lengths.min() < 1:
+        raise ValueError(f"length must be >= 1; got {lengths.min()}.")
+    return lengths.astype(np.int64)
