@@ -216,11 +216,12 @@ class _LanguageModel(GenerativeClassifierMixin, GenerativeMixin, NeuralTrainingM
         from skgen.neural._lm_data import expected_windows
 
         steps = X.steps
-        if self.early_stopping:  # the validation share holds whole sequences
-            keep = steps.shape[0] - int(np.ceil(self.validation_fraction * len(steps)))
-            steps = np.sort(steps)[: max(keep, 1)]
         window, burn_in = self._window(self._fitted_params)
-        return expected_windows(steps, window, burn_in)
+        n_windows = expected_windows(steps, window, burn_in)
+        if self.early_stopping:  # the validation share holds whole sequences
+            n = steps.shape[0]
+            n_windows *= (n - int(np.ceil(self.validation_fraction * n))) / n
+        return max(1, round(n_windows))
 
     def _net_kwargs(self, params):
         from skgen.neural._lm_data import SequenceLoader, WindowLoader
