@@ -795,6 +795,21 @@ class GenerativeClassifierMixin:
         """
         return self.classes_[np.argmax(self._log_posterior(X), axis=1)]
 
+    def _one_class_index(self, y):
+        """The class index of one label ``y``, for methods that take one class.
+
+        A model fitted with labels needs ``y`` (which class's model to
+        use); one fitted without refuses it and gets None.
+        """
+        if not self._fitted_with_y:
+            self._check_no_labels(y)
+            return None
+        if y is None:
+            raise ValueError(
+                "This model was fitted with y: pass y=<label> to choose a class."
+            )
+        return int(self._encode_labels(y, 1)[0])
+
     def _sample_labels(self, n_samples, y, rng):
         """Class indices for ``sample(n_samples, y=...)``.
 

@@ -466,21 +466,11 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         """
         check_is_fitted(self)
         internal = self._internal_contexts(contexts)
-        tables = self._tables[self._table_index(y)]
+        tables = self._tables[self._one_class_index(y) or 0]
         ids = _ngram.lookup_contexts(
             tables["ctx_codes"], internal, self.symbols_.shape[0] + 3
         )
         return _ngram.dense_log_proba(tables, ids, self._n_outcomes)
-
-    def _table_index(self, y):
-        if not self._fitted_with_y:
-            self._check_no_labels(y)
-            return 0
-        if y is None:
-            raise ValueError(
-                "This model was fitted with y: pass y=<label> to choose a class."
-            )
-        return int(self._encode_labels(y, 1)[0])
 
     # ------------------------------------------------------------- sampling
 

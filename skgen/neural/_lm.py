@@ -348,7 +348,7 @@ class _LanguageModel(GenerativeClassifierMixin, GenerativeMixin, NeuralTrainingM
 
         check_is_fitted(self)
         self._check_tokens("next_token_log_proba")
-        k = self._table_index(y)
+        k = self._one_class_index(y)
         data, lengths = self._prepare(prefixes, name="prefixes")
         module = self._eval_module()
         out = np.empty((lengths.shape[0], self.symbols_.shape[0] + 2))
@@ -361,16 +361,6 @@ class _LanguageModel(GenerativeClassifierMixin, GenerativeMixin, NeuralTrainingM
                 rows = torch.arange(members.shape[0])
                 out[members] = to_numpy(module.head.log_proba(h[rows, last]))
         return out
-
-    def _table_index(self, y):
-        if not self._fitted_with_y:
-            self._check_no_labels(y)
-            return None
-        if y is None:
-            raise ValueError(
-                "This model was fitted with y: pass y=<label> to choose a class."
-            )
-        return int(self._encode_labels(y, 1)[0])
 
     @staticmethod
     def _class_tensor(class_index, n, device):
