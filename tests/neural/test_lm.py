@@ -937,6 +937,7 @@ def test_trained_longer_the_markov_source_is_matched_closely(make):
 
 
 @pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @pytest.mark.parametrize(
     "make",
     [
