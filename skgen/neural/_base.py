@@ -74,7 +74,7 @@ NEURAL_PARAMETER_CONSTRAINTS: dict = {
 _EVAL_MODULES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def training_budget(max_epochs, batch_size, n_rows, min_steps=None):
+def training_budget(max_epochs, batch_size, n_rows, min_steps=None, batch_range=None):
     """The epochs and the batch size one fit trains with.
 
     One policy for every neural family. ``n_rows`` is the number of rows
@@ -90,14 +90,17 @@ def training_budget(max_epochs, batch_size, n_rows, min_steps=None):
     128-row batch gave that table a barely trained model. With early stopping
     (:func:`early_stopping`), ``max_epochs`` is the most it trains for.
     ``min_steps`` replaces :data:`AUTO_MIN_STEPS` for a family that needs
-    more steps (its ``_auto_min_steps``; None: the shared value).
+    more steps (its ``_auto_min_steps``; None: the shared value), and
+    ``batch_range`` replaces :data:`AUTO_BATCH_RANGE` for a family whose
+    rows are larger (its ``_auto_batch_range``: a language model's rows are
+    windows of hundreds of tokens).
 
     Returns
     -------
     max_epochs, batch_size : int
     """
     if batch_size == "auto":
-        low, high = AUTO_BATCH_RANGE
+        low, high = AUTO_BATCH_RANGE if batch_range is None else batch_range
         batch_size = max(1, min(n_rows, high, max(low, n_rows // 10)))
     if max_epochs == "auto":
         steps_per_epoch = max(1, math.ceil(n_rows / batch_size))
@@ -360,6 +363,10 @@ class NeuralTrainingMixin:
     #: (a GAN at a small learning rate) sets its own.
     _auto_min_steps: ClassVar[int | None] = None
 
+    #: The bounds of ``batch_size="auto"``; None is the shared
+    #: :data:`AUTO_BATCH_RANGE`.
+    _auto_batch_range: ClassVar[tuple | None] = None
+
     #: The history key early stopping watches (:func:`early_stopping`).
     _early_stopping_monitor: ClassVar[str] = "valid_loss"
 
@@ -462,6 +469,7 @@ class NeuralTrainingMixin:
             self.batch_size,
             self._n_training_rows(X),
             self._auto_min_steps,
+            self._auto_batch_range,
         )
         with seeded(seed, self.device):
             net = self._make_net(seed, budget)

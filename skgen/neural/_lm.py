@@ -236,8 +236,14 @@ class _LanguageModel(GenerativeClassifierMixin, GenerativeMixin, NeuralTrainingM
         }
 
     def _family_callbacks(self):
+        """Gradient clipping (norm 1) and epoch losses per predicted step."""
+        from skgen.neural._lm_data import TokenWeights
+
         GradientNormClipping = import_engine("skorch.callbacks", "GradientNormClipping")
-        return [("gradient_clipping", GradientNormClipping(1.0))]
+        return [
+            ("gradient_clipping", GradientNormClipping(1.0)),
+            ("token_weights", TokenWeights()),
+        ]
 
     # --------------------------------------------------------------- scoring
 
@@ -402,11 +408,12 @@ class _LanguageModel(GenerativeClassifierMixin, GenerativeMixin, NeuralTrainingM
             only.
         prompt : 1-D array-like of int or 2-D array, default=None
             The start every sequence continues (tokens; or frames of shape
-            (n_steps, n_features)); the samples begin with it.
+            (n_steps, n_features)); the samples begin with it. It may not be
+            longer than ``max_length`` (tokens) or ``length`` (frames).
         length : int or array-like of shape (n_samples,), default=None
-            Continuous sequences: the length of each (the model has no
-            length distribution); None draws lengths from the training
-            sequences'.
+            Continuous sequences: the length of each, the prompt's steps
+            included (the model has no length distribution); None draws
+            lengths from the training sequences' (at least the prompt's).
         y : label or array-like of shape (n_samples,), default=None
             Models fitted with ``y`` only: the class of each sequence, drawn
             from the training class frequencies when None.
@@ -471,8 +478,23 @@ class _LanguageModel(GenerativeClassifierMixin, GenerativeMixin, NeuralTrainingM
                     "temperature and top_k apply to token sequences; this "
                     "model was fitted on continuous sequences."
                 )
-            length = draw_lengths(n_samples, length, self.training_lengths_, rng)
         prompt = self._check_prompt(prompt)
+        n_given = 0 if prompt is None else prompt["given"].shape[0]
+        if tokens and n_given > max_length:
+            raise ValueError(
+                f"prompt has {n_given} tokens, more than max_length={max_length}; "
+                "every sample begins with the prompt."
+            )
+        if not tokens:
+            drawn = length is None
+            length = draw_lengths(n_samples, length, self.training_lengths_, rng)
+            if drawn:  # lengths drawn from training: at least the prompt's
+                length = np.maximum(length, n_given)
+            elif n_given > length.min():
+                raise ValueError(
+                    f"prompt has {n_given} steps, more than length="
+                    f"{int(length.min())}; every sample begins with the prompt."
+                )
         generator = torch.Generator().manual_seed(draw_seed(rng))
         return {
             "max_length": max_length,
@@ -578,7 +600,9 @@ class _LanguageModel(GenerativeClassifierMixin, GenerativeMixin, NeuralTrainingM
                 logp = module.head.log_proba(h)
                 logits = logp.clone()
                 logits[:, unknown] = -np.inf
-                logits = logits / temperature
+                # shifted first: a tiny temperature stays greedy, never NaN
+                top = logits.max(dim=1, keepdim=True).values
+                logits = (logits - top) / temperature
                 if top_k is not None and top_k < logits.shape[1]:
                     kth = torch.topk(logits, top_k, dim=1).values[:, -1:]
                     logits = logits.masked_fill(logits < kth, -np.inf)
@@ -586,7 +610,8 @@ class _LanguageModel(GenerativeClassifierMixin, GenerativeMixin, NeuralTrainingM
                 u = torch.rand(
                     active.shape[0], 1, generator=generator, dtype=torch.float64
                 )
-                nxt = torch.searchsorted(cum, u * cum[:, -1:])[:, 0]
+                # right: an outcome of probability 0 is never drawn
+                nxt = torch.searchsorted(cum, u * cum[:, -1:], right=True)[:, 0]
                 nxt = nxt.clamp_max(logits.shape[1] - 1).to(device)
                 rows = torch.arange(active.shape[0], device=device)
                 log_proba[active.cpu()] += logp[rows, nxt].to(torch.float64).cpu()
@@ -641,7 +666,7 @@ class _LanguageModel(GenerativeClassifierMixin, GenerativeMixin, NeuralTrainingM
         given = None if prompt is None else prompt["given"]
         out = []
         for i, L in enumerate(lengths):
-            seq = frames[i, : max(L, z0.shape[0])].copy()
+            seq = frames[i, :L].copy()
             if given is not None:
                 seq[: given.shape[0]] = given
             out.append(seq)
@@ -668,8 +693,10 @@ _COMMON_DOC = """
         The optimiser's weight decay (AdamW's decoupled decay by default).
     early_stopping : bool, default=True
         Hold out ``validation_fraction`` of the training *sequences* (whole
-        ones) and stop when their loss per token has not improved for
-        ``n_iter_no_change`` epochs, keeping the best weights.
+        ones) and stop when their loss (the mean negative log-likelihood
+        per token, end included, in ``net_.history`` as ``valid_loss``) has
+        not improved for ``n_iter_no_change`` epochs, keeping the best
+        weights.
     validation_fraction : float, default=0.1
     n_iter_no_change : int, default=3
     callbacks : list of skorch callbacks, default=None
@@ -729,7 +756,10 @@ class RNNLanguageModel(_LanguageModel, BaseEstimator):
     net_ : skorch.NeuralNet
         The trained net; ``net_.history`` holds the training history.
     module_ : torch.nn.Module
-        The trained network (``net_.module_``).
+        The trained network (``net_.module_``). Scoring and sampling use an
+        inference copy of it (in float64 on the CPU by default), made once
+        per fitted net: change a model by fitting it, not by editing these
+        weights in place.
     symbols_ : ndarray of shape (n_symbols,)
         Sorted token ids seen in training (token sequences).
     n_features_in_ : int
@@ -749,9 +779,10 @@ class RNNLanguageModel(_LanguageModel, BaseEstimator):
     ``score_samples`` is exact (``likelihood_kind = "exact"``): the sum of
     ``log p(step | steps before it)`` over a whole sequence, from a zero
     state, the end of a token sequence included, computed in float64 on the
-    CPU. Token ids never seen in training map to one unknown symbol, in
-    inputs and outcomes (as in a Markov chain, so scores stay finite); the
-    network never sees one in training, so its probability is small.
+    CPU by default (see ``dtype``). Token ids never seen in training map to
+    one unknown symbol, in inputs and outcomes (as in a Markov chain, so
+    scores stay finite); the network never sees one in training, so its
+    probability is small.
 
     Training reads windows of at most ``window_length`` steps. A sequence
     that fits is one window; a longer one starts with a window from its
@@ -889,7 +920,10 @@ class TransformerLanguageModel(_LanguageModel, BaseEstimator):
     net_ : skorch.NeuralNet
         The trained net; ``net_.history`` holds the training history.
     module_ : torch.nn.Module
-        The trained network (``net_.module_``).
+        The trained network (``net_.module_``). Scoring and sampling use an
+        inference copy of it (in float64 on the CPU by default), made once
+        per fitted net: change a model by fitting it, not by editing these
+        weights in place.
     symbols_ : ndarray of shape (n_symbols,)
         Sorted token ids seen in training (token sequences).
     n_features_in_ : int
@@ -907,10 +941,10 @@ class TransformerLanguageModel(_LanguageModel, BaseEstimator):
     Notes
     -----
     **The window rule.** In every layer, step ``t`` attends to steps
-    ``t - context_length + 1`` to ``t`` (a sliding window, the same for
-    scoring, training and generation). Positions are rotary (Su et al.,
-    2021): the attention between two steps depends on their distance
-    only, never on where the window starts. So generation keeps the last
+    ``t - context_length + 1`` to ``t`` (a sliding window: the same
+    attention mask in scoring, training and generation). Positions are
+    rotary (Su et al., 2021): the attention between two steps depends on
+    their distance only, never on where the window starts. So generation keeps the last
     ``context_length - 1`` keys and values of every layer (a cache from
     which the oldest step simply drops out) and computes exactly what
     scoring the whole sequence at once computes: the log-probabilities
@@ -921,10 +955,14 @@ class TransformerLanguageModel(_LanguageModel, BaseEstimator):
 
     ``score_samples`` is exact (``likelihood_kind = "exact"``): the sum of
     ``log p(step | steps before it)`` over a whole sequence, its end
-    included, computed in float64 on the CPU; long sequences are scored in
-    blocks of ``context_length`` steps, in memory that grows linearly with
-    their length. Training reads windows of at most ``context_length``
-    steps, as :class:`RNNLanguageModel` reads its windows.
+    included, computed in float64 on the CPU by default (see ``dtype``);
+    long sequences are scored in blocks of ``context_length`` steps, in
+    memory that grows linearly with their length. Training reads windows of
+    at most ``context_length`` steps, as :class:`RNNLanguageModel` reads its
+    windows: there every step sees at least a quarter of the window before
+    it (the burn-in) and at most the window, never the steps further back
+    that the layers reach in scoring; a step of a long sequence is scored
+    with more context than any training step had.
 
     Examples
     --------

@@ -33,6 +33,7 @@ import numpy as np
 from skgen.utils._compat import import_engine
 
 torch = import_engine("torch")
+Callback = import_engine("skorch.callbacks", "Callback")
 
 #: Padded steps of a batch of whole sequences (validation, scoring).
 STEP_BUDGET = 1 << 15
@@ -104,13 +105,15 @@ def gather(data, seq, lo, start, stop):
     return batch
 
 
-def sequence_batches(data, idx=None, budget=STEP_BUDGET):
+def sequence_batches(data, idx=None, budget=None):
     """Whole sequences ``idx`` of ``data``, by length, in padded batches.
 
     Yields ``(members, batch)``: the sequences of the batch (indices into
     ``data``) and their :func:`gather` arrays; a batch holds at most
-    ``budget`` padded steps (or one sequence longer than that).
+    ``budget`` padded steps (default :data:`STEP_BUDGET`), or one sequence
+    longer than that.
     """
+    budget = STEP_BUDGET if budget is None else budget
     idx = np.arange(len(data)) if idx is None else np.asarray(idx, dtype=np.int64)
     steps = data.steps[idx]
     order = idx[np.argsort(steps, kind="stable")]
@@ -233,3 +236,21 @@ def to_tensors(batch, dtype=torch.float32, device="cpu"):
             tensor = tensor.to(dtype)
         out[key] = tensor.to(device)
     return out
+
+
+class TokenWeights(Callback):
+    """Weigh each batch's loss by its predicted steps in the epoch's loss.
+
+    skorch averages the batch losses of an epoch (``train_loss``,
+    ``valid_loss``) weighted by the rows of each batch. A language model's
+    batch loss is already a mean per predicted step (per token), and its
+    batches hold different numbers of steps, so this callback records the
+    steps of each batch as its weight: the epoch's losses are then exactly
+    the mean negative log-likelihood per step of the windows trained on and
+    of the whole held-out sequences, which early stopping compares.
+    """
+
+    def on_batch_end(self, net, batch=None, training=None, **kwargs):
+        prefix = "train" if training else "valid"
+        steps = float(batch[0]["mask"].sum())
+        net.history.record_batch(prefix + "_batch_size", steps)

@@ -103,7 +103,7 @@ class MixtureHead(nn.Module):
         logits, mean, log_scale = self._mixture(h)
         cum = torch.exp(logits).cumsum(-1)
         u = torch.rand(h.shape[0], 1, generator=generator, dtype=torch.float64)
-        k = torch.searchsorted(cum.to(torch.float64).cpu(), u).clamp_max(
+        k = torch.searchsorted(cum.to(torch.float64).cpu(), u, right=True).clamp_max(
             self.n_components - 1
         )
         k = k.to(h.device)[:, 0]

@@ -452,13 +452,6 @@ def test_a_tiny_temperature_is_greedy(long_models):
     assert_same_samples(cold, greedy_samples)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_generate_tokens divides the log-probabilities by temperature "
-    "before subtracting their maximum: below about 1e-308 every logit "
-    "overflows to -inf, softmax gives NaN and every sample ends at once "
-    "(empty sequences) instead of the greedy sequence",
-)
 def test_a_subnormal_temperature_is_still_greedy(long_models):
     est = long_models["rnn"]
     greedy_samples = est.sample(3, max_length=30, top_k=1, random_state=0)
@@ -507,12 +500,6 @@ def test_the_unknown_symbol_is_never_drawn(long_models):
         assert set(np.concatenate(X).tolist()) <= set(est.symbols_.tolist())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a token prompt longer than max_length comes back whole: "
-    "sample(max_length=2, prompt=<5 tokens>) returns sequences of 5 tokens, "
-    "though max_length caps the tokens 'the prompt's included'",
-)
 def test_max_length_caps_a_longer_prompt(long_models):
     est = long_models["rnn"]
     try:
@@ -773,12 +760,6 @@ def test_frames_sample_lengths_and_prompts(name, frame_models, frames):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a frame prompt longer than length comes back whole: "
-    "sample(length=2, prompt=<4 frames>) returns (4, n_features) arrays, "
-    "though length is the length of each sample",
-)
 def test_length_is_exact_with_a_longer_prompt(frame_models, frames):
     est = frame_models["rnn"]
     try:
@@ -978,3 +959,25 @@ def test_a_real_corpus_beats_a_bigram_model(make):
     cached, _ = generate(est, 10, 120, seed=0)
     uncached, _ = generate(est, 10, 120, seed=0, cache=False)
     assert_same_samples(cached, uncached)
+
+
+@pytest.mark.parametrize("make", [rnn, transformer], ids=["rnn", "transformer"])
+def test_the_validation_loss_is_per_token_over_whole_sequences(
+    make, long_tokens, monkeypatch
+):
+    """valid_loss is the held-out sequences' mean NLL per token (end included).
+
+    With small batches of whole sequences (of different lengths), so the
+    epoch's loss must weigh each batch by its tokens, not its sequences.
+    """
+    from skgen.neural import _lm_data
+
+    monkeypatch.setattr(_lm_data, "STEP_BUDGET", 40)
+    est = make(max_epochs=1, early_stopping=True, validation_fraction=0.3)
+    est.fit(long_tokens)
+    data, _ = est._prepare(long_tokens)
+    _, valid = est.net_.train_split(data)
+    held_out = [long_tokens[i] for i in valid.indices]
+    tokens = sum(len(x) + 1 for x in held_out)
+    expected = -est.score_samples(held_out).sum() / tokens
+    np.testing.assert_allclose(est.net_.history[-1, "valid_loss"], expected, rtol=1e-5)
