@@ -4,8 +4,9 @@
 cross-validated held-out log-likelihood and prints a table (or, with
 ``--format json``, a JSON document), then a few samples from the best model.
 
-Datasets: ``text`` (Markov chains on the embedded corpus or a file),
-``sequences`` (hidden Markov models on synthetic HMM data) and ``digits``
+Datasets: ``text`` (Markov chains, a small LSTM and a small Transformer on
+the embedded corpus or a file), ``sequences`` (hidden Markov models, an LSTM
+and a Transformer on synthetic HMM data) and ``digits``
 (density models of tables: skgen's VAE beside scikit-learn's
 GaussianMixture, KernelDensity, PCA and FactorAnalysis on sklearn's
 ``load_digits``, dequantized by adding U[0, 1) noise to the integer pixel
@@ -14,7 +15,10 @@ log-likelihood is a density of the dequantized pixels). The datasets, the
 candidates and the cross-validation live in :mod:`skgen.leaderboard`; each
 candidate option has its own flag (``--hmm-states``, ``--gmm-components``,
 ``--pca-components``, ``--bandwidths``); ``--n-components`` stays, mapped to
-``--hmm-states`` for sequences and to ``--gmm-components`` for digits.
+``--hmm-states`` for sequences and to ``--gmm-components`` for digits. The
+language models' ``--lm`` (which families) and ``--lm-budget`` (``demo``:
+small networks, a few epochs; ``full``: the models' defaults) mean the same
+on ``text`` and ``sequences``.
 
 Every bad option, data too small for the folds or the models included, is
 reported as ``skgen: error: ...`` with exit status 2 (argparse's
@@ -34,7 +38,7 @@ from skgen.leaderboard import (
     sample_best,
     to_json,
 )
-from skgen.leaderboard._datasets import _N_DIGITS
+from skgen.leaderboard._datasets import _N_DIGITS, LM_BUDGETS, LM_FAMILIES
 
 __all__ = ["main"]
 
@@ -94,6 +98,8 @@ def _options(args):
         raise UsageError(f"--data is text; drop --dataset {args.dataset}.")
     options, flags = _candidate_flags(args)
     given = set(options)
+    if args.dataset in _LM_DATASETS:
+        options.update(lm=args.lm, lm_budget=args.lm_budget)
     if args.dataset == "text":
         options.update(
             data=args.data,
@@ -200,7 +206,10 @@ def build_parser():
             "by mean held-out log-likelihood (exact likelihoods and lower "
             "bounds in one table, the kind on every row; estimates apart). "
             "Default data: the embedded text corpus; Markov chains of several "
-            "orders with both smoothings. --dataset digits: sklearn's "
+            "orders with both smoothings, a small LSTM and a small Transformer "
+            "(--lm, --lm-budget). --dataset sequences: hidden Markov models "
+            "beside the language models on synthetic HMM sequences. "
+            "--dataset digits: sklearn's "
             "load_digits (8x8 images, 64 pixels), dequantized by adding "
             "U[0,1) noise to the integer pixel values (seeded by "
             "--random-state) and left unscaled, so log-likelihoods are "
@@ -213,8 +222,9 @@ def build_parser():
         "--dataset",
         choices=["text", "sequences", "digits"],
         default="text",
-        help="text: Markov chains on the embedded corpus (or --data); "
-        "sequences: hidden Markov models on synthetic HMM data; "
+        help="text: Markov chains and language models on the embedded corpus "
+        "(or --data); sequences: hidden Markov models and language models on "
+        "synthetic HMM data; "
         "digits: density models on sklearn's digits, dequantized with "
         "U[0,1) noise seeded by --random-state",
     )
@@ -263,6 +273,32 @@ def build_parser():
         type=_bandwidths,
         default=None,
         help="KernelDensity bandwidths (digits; default 1,2)",
+    )
+    lb.add_argument(
+        "--lm",
+        nargs="+",
+        choices=[*LM_FAMILIES, "none"],
+        default=None,
+        help="language models to rank (text and sequences; default: lstm "
+        "transformer; none: no language model): lstm is RNNLanguageModel, "
+        "transformer is TransformerLanguageModel",
+    )
+    lb.add_argument(
+        "--lm-budget",
+        choices=LM_BUDGETS,
+        default=None,
+        help="training of the language models (text and sequences). demo "
+        "(default): on text a 1-layer LSTM of 128 units for 3 epochs and a "
+        "2-layer Transformer of width 64 for 2 epochs, about a minute of CPU "
+        "a fold for the two (the whole default leaderboard: about 5 minutes "
+        "of CPU, 12 minutes on a busy two-core machine); on sequences an "
+        "LSTM of 64 units and a Transformer of width 32 with early stopping, "
+        "seconds a fold. full: the models' defaults, RNNLanguageModel() and "
+        "TransformerLanguageModel() (2 layers of 512 units; 4 layers of "
+        "width 192; early stopping): on the embedded text up to 77 and 39 "
+        "epochs of about 2 minutes each per fold, up to a day for the 5 "
+        "folds on a busy two-core machine; on sequences about a minute a "
+        "fold per model",
     )
     lb.add_argument(
         "--n-components",
@@ -317,30 +353,43 @@ _MAX_ORDER = 50
 _MAX_EPOCHS = 100_000
 
 
-#: Options of one dataset only: dest -> (dataset, default). Given with
+#: The datasets that rank language models (``--lm``, ``--lm-budget``).
+_LM_DATASETS = ("text", "sequences")
+
+#: Options of some datasets only: dest -> (datasets, default). Given with
 #: another dataset they are usage errors, not silently ignored.
 _DATASET_ONLY = {
-    "level": ("text", "char"),
-    "orders": ("text", [1, 2, 3, 4, 5]),
-    "smoothing": ("text", ["kneser-ney", "additive"]),
-    "split": ("text", "auto"),
-    "n_sequences": ("sequences", 200),
-    "n_rows": ("digits", None),
-    "max_epochs": ("digits", 300),
+    "level": (("text",), "char"),
+    "orders": (("text",), [1, 2, 3, 4, 5]),
+    "smoothing": (("text",), ["kneser-ney", "additive"]),
+    "split": (("text",), "auto"),
+    "n_sequences": (("sequences",), 200),
+    "n_rows": (("digits",), None),
+    "max_epochs": (("digits",), 300),
+    "lm": (_LM_DATASETS, list(LM_FAMILIES)),
+    "lm_budget": (_LM_DATASETS, "demo"),
 }
 
 
 def _fill_dataset_defaults(parser, args):
     """Refuse another dataset's options, then fill in the defaults."""
-    for dest, (dataset, default) in _DATASET_ONLY.items():
+    for dest, (datasets, default) in _DATASET_ONLY.items():
         value = getattr(args, dest)
         if value is None:
             setattr(args, dest, default)
-        elif args.dataset != dataset:
+        elif args.dataset not in datasets:
             parser.error(
-                f"--{dest.replace('_', '-')} is an option of --dataset {dataset}; "
-                f"got it with --dataset {args.dataset}"
+                f"--{dest.replace('_', '-')} is an option of --dataset "
+                f"{' or '.join(datasets)}; got it with --dataset {args.dataset}"
             )
+    if "none" in args.lm:
+        if len(set(args.lm)) > 1:
+            parser.error(
+                "--lm none ranks no language model and takes no family beside "
+                f"it; got --lm {' '.join(args.lm)}"
+            )
+        args.lm = []
+    args.lm = list(dict.fromkeys(args.lm))  # a repeated family is one candidate
 
 
 def _check_args(parser, args):

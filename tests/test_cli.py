@@ -1,5 +1,7 @@
 """The ``skgen`` command."""
 
+import ast
+import re
 import subprocess
 import sys
 
@@ -38,9 +40,9 @@ def _write(tmp_path, text):
 def test_leaderboard_on_a_user_file(tmp_path, capsys):
     lines = [f"the quick brown fox {i} jumps over the lazy dog" for i in range(12)]
     path = _write(tmp_path, "\n".join(lines))
-    code = main(
-        ["leaderboard", "--data", path, "--orders", "1,2", "--n-splits", "3", "--quiet"]
-    )
+    argv = ["leaderboard", "--data", path, "--orders", "1,2", "--n-splits", "3",
+            "--lm", "none", "--quiet"]  # fmt: skip
+    code = main(argv)
     out = capsys.readouterr().out
     assert code == 0
     assert "12 documents" in out and "3-fold" in out
@@ -54,14 +56,15 @@ def test_blank_line_blocks_are_documents(tmp_path, capsys):
     blocks = "\n\n".join(f"line one {i}\nline two {i}" for i in range(6))
     path = _write(tmp_path, blocks)
     main(["leaderboard", "--data", path, "--orders", "1", "--n-splits", "2",
-          "--smoothing", "additive", "--n-samples", "0", "--quiet"])  # fmt: skip
+          "--smoothing", "additive", "--n-samples", "0", "--lm", "none",
+          "--quiet"])  # fmt: skip
     assert "6 documents" in capsys.readouterr().out
 
 
 def test_word_level_and_progress(tmp_path, capsys):
     path = _write(tmp_path, "\n".join(f"a b c d {i % 3}" for i in range(10)))
     main(["leaderboard", "--data", path, "--level", "word", "--orders", "1",
-          "--n-splits", "2", "--n-samples", "1"])  # fmt: skip
+          "--n-splits", "2", "--n-samples", "1", "--lm", "none"])  # fmt: skip
     captured = capsys.readouterr()
     assert "[word]" in captured.out
     assert "[1/2]" in captured.err  # progress goes to stderr
@@ -130,7 +133,8 @@ def test_console_script_is_installed():
 def test_leaderboard_on_hmm_sequences(capsys):
     code = main(
         ["leaderboard", "--dataset", "sequences", "--n-components", "1,3",
-         "--n-sequences", "60", "--n-splits", "2", "--n-samples", "1", "--quiet"]
+         "--n-sequences", "60", "--n-splits", "2", "--n-samples", "1", "--quiet",
+         "--lm", "none"]
     )  # fmt: skip
     out = capsys.readouterr().out
     assert code == 0
@@ -284,6 +288,7 @@ def test_repeated_values_are_one_candidate(tmp_path, capsys):
         [
             "leaderboard", "--data", path, "--n-splits", "2", "--n-samples", "0",
             "--orders", "1,1", "--smoothing", "additive", "additive", "--quiet",
+            "--lm", "none",
         ]
     )  # fmt: skip
     rows = [r for r in capsys.readouterr().out.splitlines() if "MarkovChain" in r]
@@ -304,3 +309,96 @@ def test_options_of_another_dataset_are_refused(args, message, capsys, no_work):
         main(["leaderboard", *args])
     assert info.value.code == 2
     assert f"skgen: error: {message}" in capsys.readouterr().err
+
+
+# ------------------------------------------------------- language models
+
+LSTM_DEMO = "RNNLanguageModel(hidden_size=128, num_layers=1, max_epochs=3)"
+TRANSFORMER_DEMO = "TransformerLanguageModel(d_model=64, num_layers=2, max_epochs=2)"
+
+
+class _Stop(Exception):
+    """Raised by a fake evaluate once it has seen the candidates."""
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ([], [f"{LSTM_DEMO} [char]", f"{TRANSFORMER_DEMO} [char]"]),
+        (["--lm", "transformer", "--lm-budget", "full"],
+         ["TransformerLanguageModel() [char]"]),
+        (["--lm", "lstm", "lstm", "--level", "word"], [f"{LSTM_DEMO} [word]"]),
+        (["--lm", "none"], []),
+        (["--dataset", "sequences", "--lm", "lstm"],
+         ["RNNLanguageModel(hidden_size=64, num_layers=1, max_epochs=100)"]),
+        (["--dataset", "sequences", "--lm-budget", "full"],
+         ["RNNLanguageModel()", "TransformerLanguageModel()"]),
+    ],
+)  # fmt: skip
+def test_lm_flags_choose_the_language_models(args, expected, tmp_path, monkeypatch):
+    seen = []
+
+    def evaluate(candidates, *rest, **kwargs):
+        seen.extend(name for name, _ in candidates)
+        raise _Stop
+
+    monkeypatch.setattr("skgen.cli.evaluate", evaluate)
+    if "sequences" in args:
+        data = ["--hmm-states", "1", "--n-sequences", "10"]
+    else:
+        data = ["--data", _write(tmp_path, "a b\nc d\n" * 5), "--orders", "1"]
+    with pytest.raises(_Stop):
+        main(["leaderboard", *data, "--quiet", *args])
+    assert [n for n in seen if "LanguageModel" in n] == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--lm", "gru"], "argument --lm: invalid choice: 'gru'"),
+        (["--lm-budget", "fast"], "argument --lm-budget: invalid choice: 'fast'"),
+        (["--lm", "none", "lstm"], "--lm none ranks no language model and takes "
+         "no family beside it; got --lm none lstm"),
+        (["--dataset", "digits", "--lm", "lstm"], "--lm is an option of --dataset "
+         "text or sequences; got it with --dataset digits"),
+        (["--dataset", "digits", "--lm-budget", "full"], "--lm-budget is an option "
+         "of --dataset text or sequences; got it with --dataset digits"),
+    ],
+)  # fmt: skip
+def test_bad_lm_flags_are_usage_errors(args, message, capsys, no_work):
+    with pytest.raises(SystemExit) as info:
+        main(["leaderboard", *args, "--quiet"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    # argparse's own errors name the subcommand: "skgen leaderboard: error: "
+    assert re.search(r"^skgen( leaderboard)?: error: ", err, re.M), err
+    assert message in err
+
+
+def test_full_budget_needs_two_training_documents(tmp_path, capsys, no_work):
+    path = _write(tmp_path, "one document\nanother one")
+    argv = ["leaderboard", "--data", path, "--n-splits", "2", "--lm-budget", "full"]
+    err = _usage_error(capsys, argv)
+    assert (
+        "--lm-budget 'full' trains the language models with early stopping on "
+        "held-out documents and needs 2 training documents in every fold; with 2 "
+        "documents and --n-splits 2 the smallest has 1. Use more documents, "
+        "--lm-budget 'demo' or no --lm."
+    ) in err
+
+
+def test_a_language_model_in_the_table_and_its_samples(tmp_path, capsys):
+    path = _write(tmp_path, "\n".join(f"a cat {i} sat on a mat" for i in range(6)))
+    argv = ["leaderboard", "--data", path, "--orders", "1", "--smoothing",
+            "additive", "--lm", "transformer", "--n-splits", "2", "--n-samples",
+            "2", "--max-length", "12", "--quiet"]  # fmt: skip
+    code = main(argv)
+    out = capsys.readouterr().out
+    assert code == 0
+    rows = _table_rows(out)
+    assert len(rows) == 2
+    (row,) = [r for r in rows if "LanguageModel" in r]
+    assert re.search(rf"{re.escape(TRANSFORMER_DEMO)} \[char\]\s+exact\s", row)
+    samples = out.split("fitted on all the data:\n")[1].splitlines()
+    assert [s.split(".", 1)[0].strip() for s in samples] == ["1", "2"]
+    assert all(len(ast.literal_eval(s.split(". ", 1)[1])) <= 12 for s in samples)

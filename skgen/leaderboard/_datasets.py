@@ -1,7 +1,8 @@
 """The leaderboard's datasets and their candidate models.
 
-``text`` (Markov chains on the embedded corpus or on documents of yours),
-``sequences`` (hidden Markov models on synthetic HMM data) and ``digits``
+``text`` (Markov chains, an LSTM and a Transformer on the embedded corpus or
+on documents of yours), ``sequences`` (hidden Markov models, an LSTM and a
+Transformer on synthetic HMM data) and ``digits``
 (density models of tables: skgen's VAE beside scikit-learn's
 GaussianMixture, KernelDensity, PCA and FactorAnalysis on sklearn's
 ``load_digits``, dequantized by adding U[0, 1) noise to the integer pixel
@@ -96,11 +97,27 @@ def _markov_candidates(*, random_state, orders, smoothing, level):
             yield name, make_generative_pipeline(clone(tokenizer), model)
 
 
+def _check_text(dataset, train, options, label, given):
+    """Early stopping (the full budget) holds out a document: two are needed."""
+    if options["lm"] and options["lm_budget"] == "full":
+        docs = min(len(idx) for idx in train)
+        if docs < 2:
+            raise LeaderboardOptionError(
+                f"{label('lm_budget')} 'full' trains the language models with "
+                "early stopping on held-out documents and needs 2 training "
+                f"documents in every fold; with {len(dataset.X)} documents and "
+                f"{label('n_splits')} {len(train)} the smallest has {docs}. Use "
+                f"more documents, {label('lm_budget')} 'demo' or no {label('lm')}."
+            )
+
+
 register_dataset(
     "text",
     _load_text,
-    description="Markov chains on the embedded corpus (or data=, --data FILE)",
+    description="Markov chains, an LSTM and a Transformer on the embedded corpus "
+    "(or data=, --data FILE)",
     options={"data": None, "split": "auto", "max_length": 300},
+    check=_check_text,
 )
 register_candidates(
     "text",
@@ -110,6 +127,94 @@ register_candidates(
         "smoothing": ("kneser-ney", "additive"),
         "level": "char",
     },
+)
+
+
+# ------------------------------------------------------ language models
+
+#: The language-model families of ``lm=``, and the budgets of ``lm_budget=``.
+LM_FAMILIES = ("lstm", "transformer")
+LM_BUDGETS = ("demo", "full")
+
+#: The ``"demo"`` budget per dataset and family: small networks trained for
+#: a few epochs without early stopping (it would never stop that early, and
+#: would hold out a tenth of the training documents). On the embedded corpus
+#: an epoch is the ~370,000 characters of a training fold.
+_LM_DEMO = {
+    "text": {
+        "lstm": dict(
+            embedding_dim=64, hidden_size=128, num_layers=1, dropout=0.1,
+            batch_size=16, lr=1e-2, max_epochs=3, early_stopping=False,
+        ),
+        "transformer": dict(
+            d_model=64, nhead=4, num_layers=2, dim_feedforward=256,
+            dropout=0.1, context_length=128, batch_size=16, lr=5e-3,
+            max_epochs=2, early_stopping=False,
+        ),
+    },
+    "sequences": {
+        "lstm": dict(
+            embedding_dim=32, hidden_size=64, num_layers=1, dropout=0.1,
+            max_epochs=100,
+        ),
+        "transformer": dict(
+            d_model=32, nhead=2, num_layers=2, dim_feedforward=64,
+            dropout=0.1, max_epochs=100,
+        ),
+    },
+}  # fmt: skip
+
+#: Parameters shown in a candidate's name, per family.
+_LM_SHOWN = {
+    "lstm": ("hidden_size", "num_layers", "max_epochs"),
+    "transformer": ("d_model", "num_layers", "max_epochs"),
+}
+
+
+def _check_lm_options(lm, lm_budget):
+    bad = [f for f in lm if f not in LM_FAMILIES]
+    if bad:
+        raise LeaderboardOptionError(
+            f"lm must hold families among {list(LM_FAMILIES)}; got {bad[0]!r}."
+        )
+    if lm_budget not in LM_BUDGETS:
+        raise LeaderboardOptionError(
+            f"lm_budget must be 'demo' or 'full'; got {lm_budget!r}."
+        )
+
+
+def _language_models(dataset, *, random_state, lm, lm_budget):
+    """``(name, model)`` of each family of ``lm`` at ``lm_budget``, unwrapped."""
+    from skgen.neural import RNNLanguageModel, TransformerLanguageModel
+
+    _check_lm_options(lm, lm_budget)
+    classes = {"lstm": RNNLanguageModel, "transformer": TransformerLanguageModel}
+    for family in dict.fromkeys(lm):  # a repeated family is one candidate
+        cls = classes[family]
+        params = _LM_DEMO[dataset][family] if lm_budget == "demo" else {}
+        shown = ", ".join(f"{k}={params[k]}" for k in _LM_SHOWN[family] if k in params)
+        yield f"{cls.__name__}({shown})", cls(**params, random_state=random_state)
+
+
+def _text_lm_candidates(*, random_state, lm, lm_budget, level):
+    from skgen.pipeline import make_generative_pipeline
+    from skgen.text import CharTokenizer, WordTokenizer
+
+    if level not in ("char", "word"):
+        raise LeaderboardOptionError(f"level must be 'char' or 'word'; got {level!r}.")
+    tokenizer = CharTokenizer() if level == "char" else WordTokenizer()
+    models = _language_models(
+        "text", random_state=random_state, lm=lm, lm_budget=lm_budget
+    )
+    for name, model in models:
+        yield f"{name} [{level}]", make_generative_pipeline(clone(tokenizer), model)
+
+
+register_candidates(
+    "text",
+    _text_lm_candidates,
+    options={"lm": LM_FAMILIES, "lm_budget": "demo"},
+    reads=("level",),
 )
 
 
@@ -148,11 +253,19 @@ def _hmm_candidates(*, random_state, hmm_states):
 
 
 def _check_sequences(dataset, train, options, label, given):
-    """Every training fold needs a time step per HMM state at least."""
+    """Training folds need a time step per HMM state, two sequences per LM."""
     bad = [k for k in options["hmm_states"] if k < 1]
     if bad:
         raise LeaderboardOptionError(
             f"{label('hmm_states')} must hold state counts >= 1; got {bad[0]}."
+        )
+    rows = min(len(idx) for idx in train)
+    if options["lm"] and rows < 2:  # both budgets stop early on held-out ones
+        raise LeaderboardOptionError(
+            f"{label('lm')} trains with early stopping on held-out sequences and "
+            f"needs 2 training sequences in every fold; with {label('n_sequences')} "
+            f"{len(dataset.X)} and {label('n_splits')} {len(train)} the smallest "
+            "has 1. Use more sequences."
         )
     k = max(options["hmm_states"], default=0)
     steps = min(sum(len(dataset.X[i]) for i in idx) for idx in train)
@@ -174,6 +287,19 @@ register_dataset(
 )
 register_candidates(
     "sequences", _hmm_candidates, options={"hmm_states": (1, 2, 3, 4, 5)}
+)
+
+
+def _sequence_lm_candidates(*, random_state, lm, lm_budget):
+    yield from _language_models(
+        "sequences", random_state=random_state, lm=lm, lm_budget=lm_budget
+    )
+
+
+register_candidates(
+    "sequences",
+    _sequence_lm_candidates,
+    options={"lm": LM_FAMILIES, "lm_budget": "demo"},
 )
 
 

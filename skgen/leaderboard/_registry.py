@@ -4,6 +4,11 @@ A dataset is registered once, with a loader and its options; each family of
 models registers its candidates for a dataset, with options of their own
 (``hmm_states`` for the HMMs of ``sequences``, ``gmm_components`` for the
 Gaussian mixtures of ``digits``), so no option changes meaning by dataset.
+A family may also read options registered before it (the language models
+of ``text`` read the Markov chains' ``level``: both tokenize alike), and a
+family registered for several datasets keeps its option names, with the
+same meaning, on each (``lm`` and ``lm_budget`` on ``text`` and
+``sequences``).
 """
 
 from dataclasses import dataclass, field
@@ -70,6 +75,11 @@ class Dataset:
 class _Candidates:
     factory: object  # factory(random_state=..., **options) -> (name, estimator)s
     options: dict  # option name -> default
+    reads: tuple = ()  # options of the dataset or of other candidates it reads
+
+    def arguments(self, options):
+        """The factory's keyword options, taken from all the ``options``."""
+        return {k: options[k] for k in (*self.options, *self.reads)}
 
 
 @dataclass
@@ -122,7 +132,7 @@ def register_dataset(name, load, *, description, options=None, check=None):
     _DATASETS[name] = _Entry(name, description, load, dict(options or {}), check)
 
 
-def register_candidates(dataset, factory, *, options=None):
+def register_candidates(dataset, factory, *, options=None, reads=()):
     """Register candidate models of ``dataset``.
 
     Parameters
@@ -136,6 +146,10 @@ def register_candidates(dataset, factory, *, options=None):
         The factory's keyword options and their defaults. Their names must
         not be used by the dataset or by its other candidates, so that each
         option means one thing.
+    reads : tuple of str, default=()
+        Options already registered for ``dataset`` (its loader's, or other
+        candidates') that ``factory`` receives too, with their meaning
+        there (the text language models read the Markov chains' ``level``).
 
     Raises
     ------
@@ -143,16 +157,23 @@ def register_candidates(dataset, factory, *, options=None):
         If ``dataset`` is not registered.
     ValueError
         If an option is already an option of the dataset or of its other
-        candidates.
+        candidates, or if an option in ``reads`` is not.
     """
     entry = get_dataset(dataset)
     options = dict(options or {})
-    clash = sorted(set(options) & set(entry.option_defaults()))
+    registered = entry.option_defaults()
+    clash = sorted(set(options) & set(registered))
     if clash:
         raise ValueError(
             f"options {clash} are already options of the {dataset!r} leaderboard."
         )
-    entry.candidates.append(_Candidates(factory, options))
+    missing = sorted(set(reads) - set(registered))
+    if missing:
+        raise ValueError(
+            f"reads must name options of the {dataset!r} leaderboard "
+            f"{sorted(registered)}; got {missing}."
+        )
+    entry.candidates.append(_Candidates(factory, options, tuple(reads)))
 
 
 def get_dataset(name):

@@ -185,9 +185,7 @@ def prepare(
         candidates = [
             pair
             for c in entry.candidates
-            for pair in c.factory(
-                random_state=random_state, **{k: options[k] for k in c.options}
-            )
+            for pair in c.factory(random_state=random_state, **c.arguments(options))
         ]
     candidates = list(candidates)
     n = len(data.X)
@@ -383,10 +381,10 @@ def run(
     Parameters
     ----------
     dataset : str, default="text"
-        A registered dataset: ``"text"`` (Markov chains on the embedded
-        corpus), ``"sequences"`` (hidden Markov models on synthetic HMM
-        data) or ``"digits"`` (density models of sklearn's digits,
-        dequantized).
+        A registered dataset: ``"text"`` (Markov chains and language
+        models on the embedded corpus), ``"sequences"`` (hidden Markov
+        models and language models on synthetic HMM data) or ``"digits"``
+        (density models of sklearn's digits, dequantized).
     n_splits : int, default=5
         Folds of ``KFold(n_splits, shuffle=True, random_state=random_state)``.
     random_state : int, default=0
@@ -403,9 +401,14 @@ def run(
         The dataset's options and its candidates', each meaning one thing:
         ``text``: ``data`` (a file path or a list of documents), ``split``,
         ``orders``, ``smoothing``, ``level``, ``max_length``;
-        ``sequences``: ``n_sequences``, ``hmm_states``; ``digits``:
-        ``n_rows``, ``gmm_components``, ``pca_components``, ``bandwidths``,
-        ``max_epochs``.
+        ``sequences``: ``n_sequences``, ``hmm_states``; ``text`` and
+        ``sequences``: ``lm`` (the language models ranked: a tuple of
+        ``"lstm"`` for :class:`~skgen.neural.RNNLanguageModel` and
+        ``"transformer"`` for :class:`~skgen.neural.TransformerLanguageModel`;
+        ``()`` for none) and ``lm_budget`` (``"demo"``: small networks
+        trained for a few epochs; ``"full"``: the models' defaults, much
+        longer); ``digits``: ``n_rows``, ``gmm_components``,
+        ``pca_components``, ``bandwidths``, ``max_epochs``.
 
     Returns
     -------
@@ -423,7 +426,9 @@ def run(
     Examples
     --------
     >>> from skgen.leaderboard import run
-    >>> frame = run("text", orders=(1, 2), smoothing=("additive",), n_splits=3)
+    >>> frame = run(
+    ...     "text", orders=(1, 2), smoothing=("additive",), lm=(), n_splits=3
+    ... )
     >>> frame["model"].tolist()  # best first
     ['MarkovChain(order=2, additive) [char]', 'MarkovChain(order=1, additive) [char]']
     >>> frame["likelihood_kind"].tolist()

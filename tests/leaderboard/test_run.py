@@ -24,12 +24,12 @@ from skgen.leaderboard import (
 #: Tiny settings of each dataset: (options, candidate names).
 TINY = {
     "text": (
-        dict(orders=(1, 2), smoothing=("additive",)),
+        dict(orders=(1, 2), smoothing=("additive",), lm=()),
         ["MarkovChain(order=1, additive) [char]",
          "MarkovChain(order=2, additive) [char]"],
     ),
     "sequences": (
-        dict(n_sequences=12, hmm_states=(1, 2)),
+        dict(n_sequences=12, hmm_states=(1, 2), lm=()),
         ["GaussianHMM(n_components=1)", "GaussianHMM(n_components=2)",
          "GMMHMM(n_components=2, n_mix=2)"],
     ),
@@ -79,7 +79,9 @@ def test_run_returns_a_ranked_frame(dataset):
 def test_pooled_mean_and_per_step_units():
     """The mean per sample pools the folds; nats/step are the dataset's units."""
     docs = [f"the cat {i} sat on the mat" for i in range(9)]
-    frame = run("text", data=docs, orders=(1,), smoothing=("additive",), n_splits=3)
+    frame = run(
+        "text", data=docs, orders=(1,), smoothing=("additive",), lm=(), n_splits=3
+    )
     (row,) = frame.itertuples()
     # folds of 3 documents each: the pooled mean is the mean of the fold means
     assert row.loglik_per_sample == pytest.approx(np.mean(row.fold_loglik_per_sample))
@@ -119,14 +121,14 @@ def test_an_estimate_is_ranked_apart():
 
 
 def test_n_jobs_gives_the_same_numbers():
-    options = dict(n_sequences=10, hmm_states=(1, 2), n_splits=2)
+    options = dict(n_sequences=10, hmm_states=(1, 2), lm=(), n_splits=2)
     serial = run("sequences", n_jobs=1, **options).drop(columns=TIMES)
     parallel = run("sequences", n_jobs=2, **options).drop(columns=TIMES)
     pd.testing.assert_frame_equal(serial, parallel)
 
 
 def test_json_of_a_frame_round_trips():
-    frame = run("text", orders=(1,), smoothing=("additive",), n_splits=2)
+    frame = run("text", orders=(1,), smoothing=("additive",), lm=(), n_splits=2)
     doc = json.loads(to_json(frame, samples={"model": "m", "samples": ["a"]}))
     assert doc["n_splits"] == 2 and doc["samples"] == {"model": "m", "samples": ["a"]}
     (row,) = doc["results"]
@@ -187,7 +189,7 @@ def _table_numbers(out):
 def test_json_holds_the_numbers_of_the_table(capsys):
     argv = ["leaderboard", "--orders", "1,2", "--smoothing", "additive",
             "--n-splits", "2", "--quiet", "--n-samples", "2",
-            "--max-length", "20"]  # fmt: skip
+            "--max-length", "20", "--lm", "none"]  # fmt: skip
     assert main(argv) == 0
     table = _table_numbers(capsys.readouterr().out)
     assert main([*argv, "--format", "json"]) == 0
@@ -209,7 +211,7 @@ def test_json_holds_the_numbers_of_the_table(capsys):
 def test_json_of_sequences_holds_the_samples_as_lists(capsys):
     argv = ["leaderboard", "--dataset", "sequences", "--hmm-states", "1",
             "--n-sequences", "10", "--n-splits", "2", "--n-samples", "1",
-            "--format", "json", "--quiet"]  # fmt: skip
+            "--format", "json", "--quiet", "--lm", "none"]  # fmt: skip
     assert main(argv) == 0
     doc = json.loads(capsys.readouterr().out)
     ((first, *_),) = doc["samples"]["samples"]
@@ -219,7 +221,7 @@ def test_json_of_sequences_holds_the_samples_as_lists(capsys):
 def test_per_family_flags_and_the_old_n_components(capsys):
     base = ["leaderboard", "--dataset", "sequences", "--n-sequences", "10",
             "--n-splits", "2", "--n-samples", "0", "--format", "json",
-            "--quiet"]  # fmt: skip
+            "--quiet", "--lm", "none"]  # fmt: skip
     main([*base, "--n-components", "1,2"])
     old = json.loads(capsys.readouterr().out)["results"]
     main([*base, "--hmm-states", "1,2"])
