@@ -289,9 +289,10 @@ def build_parser():
         default=None,
         help="training of the language models (text and sequences). demo "
         "(default): on text a 1-layer LSTM of 128 units for 3 epochs and a "
-        "2-layer Transformer of width 64 for 2 epochs, about a minute of CPU "
-        "a fold for the two (the whole default leaderboard: about 5 minutes "
-        "of CPU, 12 minutes on a busy two-core machine); on sequences an "
+        "2-layer Transformer of width 64 (context 64) for 2 epochs, under a "
+        "minute of CPU a fold for the two (the whole default leaderboard: "
+        "about 4 minutes of CPU, 5.5 minutes on a busy two-core machine); on "
+        "sequences an "
         "LSTM of 64 units and a Transformer of width 32 with early stopping, "
         "seconds a fold. full: the models' defaults, RNNLanguageModel() and "
         "TransformerLanguageModel() (2 layers of 512 units; 4 layers of "

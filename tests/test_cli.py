@@ -382,8 +382,8 @@ def test_full_budget_needs_two_training_documents(tmp_path, capsys, no_work):
     assert (
         "--lm-budget 'full' trains the language models with early stopping on "
         "held-out documents and needs 2 training documents in every fold; with 2 "
-        "documents and --n-splits 2 the smallest has 1. Use more documents, "
-        "--lm-budget 'demo' or no --lm."
+        "documents and --n-splits 2 the smallest has 1. Use more documents or the "
+        "'demo' budget, or rank no language model."
     ) in err
 
 

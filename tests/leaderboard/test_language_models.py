@@ -59,6 +59,7 @@ def test_text_ranks_both_families_beside_the_markov_chains_by_default():
     assert isinstance(transformer, TransformerLanguageModel)
     assert transformer.get_params()["d_model"] == 64
     assert transformer.get_params()["max_epochs"] == 2
+    assert transformer.get_params()["context_length"] == 64
 
 
 def test_full_budget_is_the_models_defaults():
