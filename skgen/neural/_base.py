@@ -109,7 +109,13 @@ def training_budget(max_epochs, batch_size, n_rows, min_steps=None, batch_range=
     return max_epochs, batch_size
 
 
-def early_stopping(params, seed, monitor="valid_loss"):
+#: The fewest optimiser steps early stopping waits for an improvement:
+#: ``n_iter_no_change`` epochs, and at least this many steps (see
+#: :func:`early_stopping`).
+MIN_PATIENCE_STEPS = 30
+
+
+def early_stopping(params, seed, monitor="valid_loss", steps_per_epoch=None):
     """The validation split and the callback of early stopping, for every family.
 
     With ``early_stopping=True`` a fit holds out ``validation_fraction`` of
@@ -119,10 +125,13 @@ def early_stopping(params, seed, monitor="valid_loss"):
     validation loss is that of unseen samples. Each epoch records
     ``valid_loss``; training stops when the ``monitor`` (``valid_loss``, or
     a family's own ``_early_stopping_monitor``) has not improved for
-    ``n_iter_no_change`` epochs (the patience), and the weights of the best
-    epoch are restored, of every network of the net
-    (:class:`~skgen.neural._engine.EarlyStopping`, skorch's with the extra
-    networks restored too).
+    ``n_iter_no_change`` epochs (the patience; on data so small that an
+    epoch is a few optimiser steps, at least :data:`MIN_PATIENCE_STEPS`
+    steps' worth of epochs: a 16-window training set in one batch would
+    otherwise stop after three steps, on the noise of two validation
+    windows), and the weights of the best epoch are restored, of every
+    network of the net (:class:`~skgen.neural._engine.EarlyStopping`,
+    skorch's with the extra networks restored too).
     ``max_epochs`` (:func:`training_budget`, counted on the rows left to
     train on) is then the most it trains for; a fit that runs all of them
     warns (``NeuralTrainingMixin._warn_if_not_stopped``).
@@ -136,6 +145,9 @@ def early_stopping(params, seed, monitor="valid_loss"):
         Seeds the split.
     monitor : str, default="valid_loss"
         The history key watched (lower is better).
+    steps_per_epoch : int, default=None
+        Optimiser steps of an epoch, for the patience's floor (None: no
+        floor).
 
     Returns
     -------
@@ -151,9 +163,10 @@ def early_stopping(params, seed, monitor="valid_loss"):
 
     from skgen.neural._engine import EarlyStopping
 
-    stop = EarlyStopping(
-        monitor=monitor, patience=params["n_iter_no_change"], load_best=True
-    )
+    patience = params["n_iter_no_change"]
+    if steps_per_epoch is not None:
+        patience = max(patience, math.ceil(MIN_PATIENCE_STEPS / steps_per_epoch))
+    stop = EarlyStopping(monitor=monitor, patience=patience, load_best=True)
     split = ValidSplit(params["validation_fraction"], random_state=seed)
     return split, [("early_stopping", stop)]
 
@@ -385,7 +398,7 @@ class NeuralTrainingMixin:
 
         return GenerativeNet
 
-    def _make_net(self, seed, budget, device=None):
+    def _make_net(self, seed, budget, device=None, steps_per_epoch=None):
         """An uninitialised net of the networks of ``_module_arguments()``.
 
         It is built from the fitted parameters (``_fitted_params``);
@@ -408,7 +421,7 @@ class NeuralTrainingMixin:
             networks[name] = module_class
             networks.update({f"{name}__{k}": v for k, v in kwargs.items()})
         train_split, callbacks = early_stopping(
-            params, seed, self._early_stopping_monitor
+            params, seed, self._early_stopping_monitor, steps_per_epoch
         )
         callbacks += self._family_callbacks()
         if params["verbose"]:
@@ -464,15 +477,17 @@ class NeuralTrainingMixin:
         self._check_neural_params()
         self._fitted_params = self.get_params(deep=False)
         self._check_network_sizes()
+        n_rows = self._n_training_rows(X)
         budget = training_budget(
             self.max_epochs,
             self.batch_size,
-            self._n_training_rows(X),
+            n_rows,
             self._auto_min_steps,
             self._auto_batch_range,
         )
+        steps_per_epoch = math.ceil(n_rows / budget[1])
         with seeded(seed, self.device):
-            net = self._make_net(seed, budget)
+            net = self._make_net(seed, budget, steps_per_epoch=steps_per_epoch)
             net.fit(X, None)
         return net
 

@@ -83,6 +83,11 @@ class _LanguageModel(GenerativeClassifierMixin, GenerativeMixin, NeuralTrainingM
         "n_iter_no_change": _LM_DEFAULTS_REASON,
     }
 
+    #: ``batch_size="auto"``: a tenth of the windows, at most 16 (a window
+    #: is up to hundreds of tokens; small batches train a language model
+    #: far better per epoch than 128 of them).
+    _auto_batch_range: ClassVar[tuple] = (1, 16)
+
     _lm_constraints: ClassVar[dict] = {
         "n_components": [Interval(Integral, 1, None, closed="left")],
         **NEURAL_PARAMETER_CONSTRAINTS,
@@ -686,7 +691,7 @@ _COMMON_DOC = """
         at least 1,000 optimiser steps and 10 epochs.
     batch_size : int or "auto", default="auto"
         Training windows per optimiser step. ``"auto"`` is a tenth of the
-        windows of an epoch, within 16 and 128.
+        windows of an epoch, within 1 and 16.
     lr : float, default=2e-3
     optimizer : {"adam", "adamw", "sgd", "rmsprop"}, default="adamw"
     weight_decay : float, default=0.1
@@ -695,8 +700,8 @@ _COMMON_DOC = """
         Hold out ``validation_fraction`` of the training *sequences* (whole
         ones) and stop when their loss (the mean negative log-likelihood
         per token, end included, in ``net_.history`` as ``valid_loss``) has
-        not improved for ``n_iter_no_change`` epochs, keeping the best
-        weights.
+        not improved for ``n_iter_no_change`` epochs (and at least 30
+        optimiser steps), keeping the best weights.
     validation_fraction : float, default=0.1
     n_iter_no_change : int, default=3
     callbacks : list of skorch callbacks, default=None

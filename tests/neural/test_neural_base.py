@@ -1,6 +1,7 @@
 """The shared neural base: threads, the cached inference module, the training
 budget and the activations, shown on the VAE."""
 
+import math
 import pickle
 
 import joblib
@@ -392,10 +393,22 @@ def test_early_stopping_is_one_split_and_one_callback():
     assert (stop.monitor, stop.patience, stop.load_best) == ("valid_loss", 4, True)
 
 
+def test_the_patience_is_at_least_thirty_optimiser_steps():
+    """On tiny data an epoch is one step: three epochs would be noise."""
+    params = {"early_stopping": True, "validation_fraction": 0.1}
+    for n_iter, steps, patience in [(3, 1, 30), (3, 7, 5), (3, 10, 3), (10, 2, 15)]:
+        _, [(_, stop)] = early_stopping(
+            {**params, "n_iter_no_change": n_iter}, 0, steps_per_epoch=steps
+        )
+        assert stop.patience == patience
+
+
 def test_the_net_uses_the_early_stopping_of_the_budget(X):
     vae = tiny(early_stopping=True, n_iter_no_change=2, max_epochs=50).fit(X)
     stop = dict(vae.net_.callbacks_)["early_stopping"]
-    assert stop.patience == 2 and stop.load_best
+    n_train = len(X) - math.ceil(0.1 * len(X))
+    steps = math.ceil(n_train / vae.net_.batch_size)
+    assert stop.patience == max(2, math.ceil(30 / steps)) and stop.load_best
     assert vae.net_.train_split.cv == 0.1
     assert len(vae.net_.history) < 50
 
