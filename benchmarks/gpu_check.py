@@ -141,11 +141,13 @@ def main():
     parser.add_argument("--uncached-length", type=int, default=200)
     args = parser.parse_args()
     if args.device.startswith("cuda") and not torch.cuda.is_available():
-        sys.exit(
+        print(
             f"gpu_check.py: device {args.device!r} was asked for but CUDA is not "
             f"available (torch {torch.__version__}); run with --device cpu for "
-            "the smoke test."
+            "the smoke test.",
+            file=sys.stderr,
         )
+        return 2
     cpu = args.device == "cpu"
     args.small = args.small or cpu
     args.epochs = args.epochs or (1 if cpu else 3)
