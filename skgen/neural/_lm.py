@@ -33,6 +33,9 @@ from skgen.utils._vocabulary import Vocabulary
 
 __all__ = ["RNNLanguageModel", "TransformerLanguageModel"]
 
+#: A size left to the kind of data (see ``RNNLanguageModel``).
+_AUTO = StrOptions({"auto"})
+
 #: Bytes of generation state a group of sampled sequences may hold at once
 #: (the Transformer's key-value cache grows with the rows generated together).
 _SAMPLE_STATE_BYTES = 1 << 28
@@ -742,12 +745,18 @@ class RNNLanguageModel(_LanguageModel, BaseEstimator):
     ----------
     cell : {"lstm", "gru", "rnn"}, default="lstm"
         The recurrent layer: ``torch.nn.LSTM``, ``GRU`` or ``RNN`` (tanh).
-    embedding_dim : int, default=128
+    embedding_dim : int or "auto", default="auto"
         Width of the token embedding (and of the frames' input layer).
-    hidden_size : int, default=512
-        Width of the recurrent state.
-    num_layers : int, default=2
-        Stacked recurrent layers.
+        ``"auto"``: 128 for token sequences, 32 for continuous ones.
+    hidden_size : int or "auto", default="auto"
+        Width of the recurrent state. ``"auto"``: 512 for token sequences,
+        64 for continuous ones.
+    num_layers : int or "auto", default="auto"
+        Stacked recurrent layers. ``"auto"``: 2 for token sequences, 1 for
+        continuous ones. Series of a few hundred low-dimensional frames
+        need a far smaller network than text: the token-sized one lost to
+        a Gaussian HMM on macrodata growth rates, the continuous-sized one
+        beat it (see ``benchmarks/README.md``).
     dropout : float, default=0.3
         Dropout on the inputs, between the layers and on the output.
     window_length : int, default=256
@@ -814,9 +823,9 @@ class RNNLanguageModel(_LanguageModel, BaseEstimator):
 
     _parameter_constraints: ClassVar[dict] = {
         "cell": [StrOptions({"lstm", "gru", "rnn"})],
-        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
-        "hidden_size": [Interval(Integral, 1, None, closed="left")],
-        "num_layers": [Interval(Integral, 1, None, closed="left")],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left"), _AUTO],
+        "hidden_size": [Interval(Integral, 1, None, closed="left"), _AUTO],
+        "num_layers": [Interval(Integral, 1, None, closed="left"), _AUTO],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "window_length": [Interval(Integral, 2, None, closed="left")],
         **_LanguageModel._lm_constraints,
@@ -826,9 +835,9 @@ class RNNLanguageModel(_LanguageModel, BaseEstimator):
         self,
         cell="lstm",
         *,
-        embedding_dim=128,
-        hidden_size=512,
-        num_layers=2,
+        embedding_dim="auto",
+        hidden_size="auto",
+        num_layers="auto",
         dropout=0.3,
         window_length=256,
         n_components=5,
@@ -869,13 +878,20 @@ class RNNLanguageModel(_LanguageModel, BaseEstimator):
         self.verbose = verbose
         self.random_state = random_state
 
-    @staticmethod
-    def _architecture(params):
+    #: The sizes ``"auto"`` stands for, by the kind of data fitted.
+    _AUTO_SIZES: ClassVar[dict] = {
+        "tokens": {"embedding_dim": 128, "hidden_size": 512, "num_layers": 2},
+        "frames": {"embedding_dim": 32, "hidden_size": 64, "num_layers": 1},
+    }
+
+    def _architecture(self, params):
+        sizes = self._AUTO_SIZES[self._kind_of_data]
         return {
             "cell": params["cell"],
-            "embedding_dim": params["embedding_dim"],
-            "hidden_size": params["hidden_size"],
-            "num_layers": params["num_layers"],
+            **{
+                name: sizes[name] if params[name] == "auto" else params[name]
+                for name in ("embedding_dim", "hidden_size", "num_layers")
+            },
             "dropout": params["dropout"],
         }
 
@@ -885,7 +901,7 @@ class RNNLanguageModel(_LanguageModel, BaseEstimator):
         return window, window // 4
 
     def _state_bytes_per_row(self):
-        p = self._fitted_params
+        p = self._architecture(self._fitted_params)
         return 8 * 4 * p["num_layers"] * p["hidden_size"] + 64
 
 
