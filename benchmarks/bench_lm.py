@@ -739,13 +739,15 @@ def main():
     args = parser.parse_args()
     quick = args.quick
     args.models = args.models or list(MODELS)
-    args.steps = args.steps or (3 if quick else 10)
+    args.steps = args.steps or (2 if quick else 10)
     args.gen_lengths = args.gen_lengths or (
         [64, 256] if quick else [64, 256, 512, 1024]
     )
-    args.uncached_cap = args.uncached_cap or (256 if quick else 512)
+    args.uncached_cap = args.uncached_cap or (64 if quick else 512)
     args.tune_minutes = args.tune_minutes or (1.0 if quick else 5.0)
     if quick:
+        args.repeats = 1
+        args.skip_tune_defaults = True  # part 2 has the defaults' curves
         args.orders = [k for k in args.orders if k <= 8]
         args.n_samples = min(args.n_samples, 50)
         if args.time_limit is None:
