@@ -601,7 +601,10 @@ def auto_budget(est, X):
     data, _ = est._prepare(X, reset=True)
     est._fitted_params = est.get_params()
     n = est._n_training_rows(data)
-    epochs, batch = training_budget("auto", "auto", n, est._auto_min_steps)
+    extra = {}
+    if getattr(est, "_auto_batch_range", None) is not None:  # the family's own
+        extra["batch_range"] = est._auto_batch_range
+    epochs, batch = training_budget("auto", "auto", n, est._auto_min_steps, **extra)
     return n, batch, math.ceil(n / batch), epochs
 
 
