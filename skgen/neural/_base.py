@@ -566,6 +566,11 @@ class NeuralTrainingMixin:
             raise ValueError(
                 f"device={self.device!r} is not a torch device: {exc}"
             ) from None
+        if device.type == "meta":
+            raise ValueError(
+                f"device={self.device!r} holds no data (torch's meta device "
+                'records shapes only); use device="cpu" or "cuda".'
+            )
         if device.type == "cuda" and not torch.cuda.is_available():
             raise ValueError(
                 f"device={self.device!r} was asked for, but torch sees no CUDA "

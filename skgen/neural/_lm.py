@@ -24,6 +24,7 @@ from skgen.neural._base import (
 )
 from skgen.utils._compat import Interval, StrOptions, _fit_context, import_engine
 from skgen.utils._random import draw_lengths, draw_seed
+from skgen.utils._resources import check_allocation
 from skgen.utils._validation import (
     check_continuous_sequences,
     check_token_sequences,
@@ -35,6 +36,10 @@ __all__ = ["RNNLanguageModel", "TransformerLanguageModel"]
 
 #: A size left to the kind of data (see ``RNNLanguageModel``).
 _AUTO = StrOptions({"auto"})
+
+#: Bytes a sampled step holds until ``sample`` returns (its row and value
+#: records, their sort and the output), per feature.
+_BYTES_PER_SAMPLED_STEP = 40
 
 #: Bytes of generation state a group of sampled sequences may hold at once
 #: (the Transformer's key-value cache grows with the rows generated together).
@@ -282,7 +287,11 @@ class _LanguageModel(GenerativeClassifierMixin, GenerativeMixin, NeuralTrainingM
                         t["mask"].device,
                     )
                     ll = module.log_likelihood(t["inputs"], t["targets"], classes)
-                    out[members, k] = to_numpy((ll * t["mask"]).sum(-1))
+                    # NaN only where a step far outside the training data
+                    # overflowed (inf - inf): its density is zero, never NaN
+                    ll = ll.masked_fill(ll.isnan(), -np.inf)
+                    ll = torch.where(t["mask"] > 0, ll, torch.zeros_like(ll))
+                    out[members, k] = to_numpy(ll.sum(-1))
         return out + self._log_jacobian(lengths)[:, None]
 
     @uses_torch_threads
@@ -482,10 +491,11 @@ class _LanguageModel(GenerativeClassifierMixin, GenerativeMixin, NeuralTrainingM
                     "when the model draws the end (cap them with max_length)."
                 )
         else:
-            if temperature != 1.0 or top_k is not None:
+            if temperature != 1.0 or top_k is not None or max_length != 1000:
                 raise ValueError(
-                    "temperature and top_k apply to token sequences; this "
-                    "model was fitted on continuous sequences."
+                    "temperature, top_k and max_length apply to token "
+                    "sequences; this model was fitted on continuous sequences "
+                    "(give their length with length=)."
                 )
         prompt = self._check_prompt(prompt)
         n_given = 0 if prompt is None else prompt["given"].shape[0]
@@ -504,6 +514,14 @@ class _LanguageModel(GenerativeClassifierMixin, GenerativeMixin, NeuralTrainingM
                     f"prompt has {n_given} steps, more than length="
                     f"{int(length.min())}; every sample begins with the prompt."
                 )
+        # the longest output the request can produce, before any work: a
+        # model that never draws the end fills max_length, frames fill length
+        steps = n_samples * max_length if tokens else int(length.sum())
+        check_allocation(
+            steps * _BYTES_PER_SAMPLED_STEP * getattr(self, "n_features_in_", 1),
+            f"sample(n_samples={n_samples}, "
+            + (f"max_length={max_length})" if tokens else "length=...)"),
+        )
         generator = torch.Generator().manual_seed(draw_seed(rng))
         return {
             "max_length": max_length,
@@ -749,7 +767,7 @@ class RNNLanguageModel(_LanguageModel, BaseEstimator):
         Width of the token embedding (and of the frames' input layer).
         ``"auto"``: 128 for token sequences, 32 for continuous ones.
     hidden_size : int or "auto", default="auto"
-        Width of the recurrent state. ``"auto"``: 512 for token sequences,
+        Width of the recurrent state. ``"auto"``: 256 for token sequences,
         64 for continuous ones.
     num_layers : int or "auto", default="auto"
         Stacked recurrent layers. ``"auto"``: 2 for token sequences, 1 for
@@ -880,7 +898,7 @@ class RNNLanguageModel(_LanguageModel, BaseEstimator):
 
     #: The sizes ``"auto"`` stands for, by the kind of data fitted.
     _AUTO_SIZES: ClassVar[dict] = {
-        "tokens": {"embedding_dim": 128, "hidden_size": 512, "num_layers": 2},
+        "tokens": {"embedding_dim": 128, "hidden_size": 256, "num_layers": 2},
         "frames": {"embedding_dim": 32, "hidden_size": 64, "num_layers": 1},
     }
 
@@ -918,14 +936,14 @@ class TransformerLanguageModel(_LanguageModel, BaseEstimator):
 
     Parameters
     ----------
-    d_model : int, default=192
+    d_model : int, default=128
         Width of the embeddings and of every block.
-    nhead : int, default=6
+    nhead : int, default=4
         Attention heads; ``d_model / nhead`` must be an even int (rotary
         positions turn pairs of coordinates).
     num_layers : int, default=4
         Stacked blocks.
-    dim_feedforward : int, default=768
+    dim_feedforward : int, default=512
         Width of each block's MLP.
     dropout : float, default=0.1
         Dropout on the embeddings, the attention weights and each block's
@@ -1013,10 +1031,10 @@ class TransformerLanguageModel(_LanguageModel, BaseEstimator):
     def __init__(
         self,
         *,
-        d_model=192,
-        nhead=6,
+        d_model=128,
+        nhead=4,
         num_layers=4,
-        dim_feedforward=768,
+        dim_feedforward=512,
         dropout=0.1,
         context_length=128,
         n_components=5,

@@ -981,3 +981,29 @@ def test_the_validation_loss_is_per_token_over_whole_sequences(
     tokens = sum(len(x) + 1 for x in held_out)
     expected = -est.score_samples(held_out).sum() / tokens
     np.testing.assert_allclose(est.net_.history[-1, "valid_loss"], expected, rtol=1e-5)
+
+
+def test_requests_too_long_to_fit_fail_before_any_work():
+    """A huge max_length (tokens) or length (frames) is refused at once."""
+    rng = np.random.RandomState(0)
+    tokens = rnn(max_epochs=1).fit([rng.randint(0, 4, size=6) for _ in range(10)])
+    with pytest.raises(ValueError, match=r"max_length=1000000000\) would need"):
+        tokens.sample(1, max_length=10**9, top_k=1, random_state=0)
+    frames = rnn(max_epochs=1).fit([rng.randn(6, 2) for _ in range(10)])
+    with pytest.raises(ValueError, match=r"length=\.\.\.\) would need"):
+        frames.sample(2, length=10**9)
+    with pytest.raises(ValueError, match="max_length apply to token sequences"):
+        frames.sample(2, max_length=5)
+
+
+@pytest.mark.parametrize("make", [rnn, transformer], ids=["rnn", "transformer"])
+def test_frames_far_outside_the_data_score_minus_infinity_never_nan(make):
+    rng = np.random.RandomState(0)
+    est = make(max_epochs=1).fit([rng.randn(8, 2) for _ in range(10)])
+    scores = est.score_samples([np.full((3, 2), 1e300), rng.randn(4, 2)])
+    assert scores[0] == -np.inf and np.isfinite(scores[1])
+
+
+def test_the_meta_device_is_refused_clearly():
+    with pytest.raises(ValueError, match="device='meta' holds no data"):
+        rnn(device="meta").fit([[0, 1, 2]] * 4)
