@@ -706,6 +706,26 @@ class _LanguageModel(GenerativeClassifierMixin, GenerativeMixin, NeuralTrainingM
         return tags
 
 
+_COMMON_ATTRIBUTES = """
+    Attributes
+    ----------
+    net_ : skorch.NeuralNet
+        The trained net; ``net_.history`` holds the training history.
+    module_ : torch.nn.Module
+        The trained network (``net_.module_``). Scoring and sampling use an
+        inference copy of it (in float64 on the CPU by default), made once
+        per fitted net: change a model by fitting it, not by editing these
+        weights in place.
+    symbols_ : ndarray of shape (n_symbols,)
+        Sorted token ids seen in training (token sequences).
+    n_features_in_ : int
+        Features per step (continuous sequences).
+    training_lengths_ : ndarray of shape (n_sequences,)
+        Lengths of the training sequences.
+    classes_, class_count_, class_log_prior_ : ndarray of shape (n_classes,)
+        Only when fitted with ``y``.
+"""
+
 _COMMON_DOC = """
     max_epochs : int or "auto", default="auto"
         Epochs of training (at most, with early stopping). An epoch predicts
@@ -784,23 +804,7 @@ class RNNLanguageModel(_LanguageModel, BaseEstimator):
         Gaussians of the output mixture, for continuous sequences.
     {common_parameters}
 
-    Attributes
-    ----------
-    net_ : skorch.NeuralNet
-        The trained net; ``net_.history`` holds the training history.
-    module_ : torch.nn.Module
-        The trained network (``net_.module_``). Scoring and sampling use an
-        inference copy of it (in float64 on the CPU by default), made once
-        per fitted net: change a model by fitting it, not by editing these
-        weights in place.
-    symbols_ : ndarray of shape (n_symbols,)
-        Sorted token ids seen in training (token sequences).
-    n_features_in_ : int
-        Features per step (continuous sequences).
-    training_lengths_ : ndarray of shape (n_sequences,)
-        Lengths of the training sequences.
-    classes_, class_count_, class_log_prior_ : ndarray of shape (n_classes,)
-        Only when fitted with ``y``.
+    {common_attributes}
 
     See Also
     --------
@@ -955,23 +959,7 @@ class TransformerLanguageModel(_LanguageModel, BaseEstimator):
         Gaussians of the output mixture, for continuous sequences.
     {common_parameters}
 
-    Attributes
-    ----------
-    net_ : skorch.NeuralNet
-        The trained net; ``net_.history`` holds the training history.
-    module_ : torch.nn.Module
-        The trained network (``net_.module_``). Scoring and sampling use an
-        inference copy of it (in float64 on the CPU by default), made once
-        per fitted net: change a model by fitting it, not by editing these
-        weights in place.
-    symbols_ : ndarray of shape (n_symbols,)
-        Sorted token ids seen in training (token sequences).
-    n_features_in_ : int
-        Features per step (continuous sequences).
-    training_lengths_ : ndarray of shape (n_sequences,)
-        Lengths of the training sequences.
-    classes_, class_count_, class_log_prior_ : ndarray of shape (n_classes,)
-        Only when fitted with ``y``.
+    {common_attributes}
 
     See Also
     --------
@@ -1108,5 +1096,5 @@ class TransformerLanguageModel(_LanguageModel, BaseEstimator):
 for _cls in (RNNLanguageModel, TransformerLanguageModel):
     _cls.__doc__ = _cls.__doc__.replace(
         "    {common_parameters}\n", _COMMON_DOC.lstrip("\n") + "\n"
-    )
+    ).replace("    {common_attributes}\n", _COMMON_ATTRIBUTES.lstrip("\n"))
 del _cls
