@@ -783,9 +783,9 @@ def test_frames_and_tokens_do_not_mix(frame_models, long_models, frames):
     for method in ("perplexity", "next_token_log_proba"):
         with pytest.raises(ValueError, match=f"{method} is defined for token seq"):
             getattr(est, method)(frames[:2])
-    with pytest.raises(ValueError, match="temperature, top_k and max_length apply to token seq"):
+    with pytest.raises(ValueError, match="top_k and max_length apply to token seq"):
         est.sample(2, temperature=0.5, random_state=0)
-    with pytest.raises(ValueError, match="temperature, top_k and max_length apply to token seq"):
+    with pytest.raises(ValueError, match="top_k and max_length apply to token seq"):
         est.sample(2, top_k=3, random_state=0)
     with pytest.raises(ValueError, match=r"length must be >= 1; got 0"):
         est.sample(2, length=0, random_state=0)
