@@ -952,7 +952,7 @@ class TransformerLanguageModel(_LanguageModel, BaseEstimator):
     dropout : float, default=0.1
         Dropout on the embeddings, the attention weights and each block's
         outputs.
-    context_length : int, default=128
+    context_length : int, default=64
         The steps each step attends to in every layer, itself included:
         see Notes.
     n_components : int, default=5
@@ -1024,7 +1024,7 @@ class TransformerLanguageModel(_LanguageModel, BaseEstimator):
         num_layers=4,
         dim_feedforward=512,
         dropout=0.1,
-        context_length=128,
+        context_length=64,
         n_components=5,
         max_epochs="auto",
         batch_size="auto",
