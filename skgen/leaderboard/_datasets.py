@@ -82,14 +82,20 @@ def _load_text(*, random_state, data, split, max_length):
     )
 
 
-def _markov_candidates(*, random_state, orders, smoothing, level):
-    from skgen.markov import MarkovChain
-    from skgen.pipeline import make_generative_pipeline
+def _tokenizer(level):
+    """The tokenizer of ``level`` every text candidate is a pipeline after."""
     from skgen.text import CharTokenizer, WordTokenizer
 
     if level not in ("char", "word"):
         raise LeaderboardOptionError(f"level must be 'char' or 'word'; got {level!r}.")
-    tokenizer = CharTokenizer() if level == "char" else WordTokenizer()
+    return CharTokenizer() if level == "char" else WordTokenizer()
+
+
+def _markov_candidates(*, random_state, orders, smoothing, level):
+    from skgen.markov import MarkovChain
+    from skgen.pipeline import make_generative_pipeline
+
+    tokenizer = _tokenizer(level)
     for s in smoothing:
         for order in orders:
             model = MarkovChain(order=order, smoothing=s)
@@ -202,11 +208,8 @@ def _language_models(dataset, *, random_state, lm, lm_budget):
 
 def _text_lm_candidates(*, random_state, lm, lm_budget, level):
     from skgen.pipeline import make_generative_pipeline
-    from skgen.text import CharTokenizer, WordTokenizer
 
-    if level not in ("char", "word"):
-        raise LeaderboardOptionError(f"level must be 'char' or 'word'; got {level!r}.")
-    tokenizer = CharTokenizer() if level == "char" else WordTokenizer()
+    tokenizer = _tokenizer(level)
     models = _language_models(
         "text", random_state=random_state, lm=lm, lm_budget=lm_budget
     )

@@ -410,10 +410,11 @@ class MarkovChain(GenerativeClassifierMixin, GenerativeMixin, BaseEstimator):
         -------
         perplexity : float
         """
+        from skgen.metrics import perplexity
+
         check_is_fitted(self)
         _, lengths = check_token_sequences(X)
-        total = self.score_samples(X).sum()
-        return float(np.exp(-total / (lengths.sum() + lengths.shape[0])))
+        return perplexity(self.score_samples(X), lengths + 1)
 
     def _internal_contexts(self, contexts):
         """Internal symbols of the last ``order_`` tokens of each context."""

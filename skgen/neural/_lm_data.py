@@ -115,19 +115,17 @@ def sequence_batches(data, idx=None, budget=None):
     """
     budget = STEP_BUDGET if budget is None else budget
     idx = np.arange(len(data)) if idx is None else np.asarray(idx, dtype=np.int64)
-    steps = data.steps[idx]
-    order = idx[np.argsort(steps, kind="stable")]
+    order = idx[np.argsort(data.steps[idx], kind="stable")]
+    steps = data.steps[order]  # ascending
     a = 0
     while a < order.shape[0]:
-        b = a + 1
-        longest = data.steps[order[a]]
-        while b < order.shape[0]:
-            longest = data.steps[order[b]]
-            if (b - a + 1) * longest > budget:
-                break
-            b += 1
+        # a batch of k + 1 sequences costs (k + 1) * its longest; the cost
+        # grows with k, and a batch holds at most ``budget`` sequences
+        head = steps[a : a + budget]
+        cost = np.arange(1, head.shape[0] + 1) * head
+        b = a + max(1, int(np.searchsorted(cost, budget, side="right")))
         members = order[a:b]
-        n = data.steps[members]
+        n = steps[a:b]
         yield members, gather(data, members, np.zeros_like(n), np.zeros_like(n), n)
         a = b
 

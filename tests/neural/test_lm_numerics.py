@@ -237,3 +237,27 @@ def test_d_model_over_nhead_must_be_an_even_int(d_model, nhead):
     )
     with pytest.raises(ValueError, match=message):
         est.fit([[0, 1, 2]] * 4)
+
+
+def test_sequence_batches_group_greedily_under_the_step_budget():
+    """Sorted by length; each batch is as large as the budget allows."""
+    from skgen.neural._lm_data import SequenceDataset, sequence_batches
+
+    rng = np.random.RandomState(0)
+    for _ in range(50):
+        steps = rng.randint(1, 40, size=rng.randint(1, 60))
+        offsets = np.concatenate([[0], np.cumsum(steps)])
+        data = SequenceDataset(
+            np.zeros(offsets[-1], np.int64), np.zeros(offsets[-1], np.int64), offsets
+        )
+        budget = int(rng.randint(1, 200))
+        batches = [m for m, _ in sequence_batches(data, budget=budget)]
+        order = np.concatenate(batches)
+        assert sorted(order.tolist()) == list(range(len(steps)))
+        assert np.all(np.diff(steps[order]) >= 0)
+        for i, m in enumerate(batches):
+            longest = steps[m].max()
+            assert len(m) == 1 or len(m) * longest <= budget
+            if i + 1 < len(batches):  # the next sequence would not have fitted
+                nxt = batches[i + 1][0]
+                assert (len(m) + 1) * steps[nxt] > budget
