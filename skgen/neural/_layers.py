@@ -59,67 +59,185 @@ def _categories(probs, generator):
     return idx[:, 0].to(probs.device)
 
 
+#: Floor of the decoder's standard deviation of a standardised column: a
+#: hundredth of the column's spread, so that a model cannot buy unbounded
+#: density by shrinking onto repeated values (training stays stable).
+MIN_SIGMA = 0.01
+
+#: ``sigma = MIN_SIGMA + softplus(raw + _SIGMA_SHIFT)``: 1 at ``raw = 0``.
+_SIGMA_SHIFT = math.log(math.expm1(1.0 - MIN_SIGMA))
+
+
+def _log_diff_ndtr(upper, lower):
+    """``log(Phi(upper) - Phi(lower))`` for ``upper > lower``, stably.
+
+    On the side of the distribution where both are far in the upper tail
+    the difference is taken of the survival functions, ``Phi(-lower) -
+    Phi(-upper)``, so neither rounds to 1.
+    """
+    flip = lower > 0
+    hi = torch.where(flip, -lower, upper)
+    lo = torch.where(flip, -upper, lower)
+    log_hi = torch.special.log_ndtr(hi)
+    log_lo = torch.special.log_ndtr(lo)
+    # log(e^a - e^b) = a + log(1 - e^(b - a)), b < a; log(-expm1) is exact
+    gap = torch.clamp(log_lo - log_hi, max=-torch.finfo(upper.dtype).tiny)
+    return log_hi + torch.log(-torch.expm1(gap))
+
+
 class BlockLikelihood(nn.Module):
     """log p(x | decoder output), summed over the blocks of an encoded row.
 
     ``blocks`` lists ``(kind, start, stop)`` column ranges of the encoded
-    data: "numeric" columns get a Gaussian with a learned standard deviation
-    per column, "binary" columns a Bernoulli on logits, and each
-    "categorical" block one softmax over its one-hot columns. "constant"
-    columns (constant in training) are point masses: they add nothing here,
-    and the estimator checks and writes back their value.
+    data (:class:`~skgen.tabular.TabularEncoder`'s ``output_blocks_``):
+
+    - "numeric" columns get a Gaussian whose mean and standard deviation
+      are both decoder outputs (per row: heteroscedastic), the standard
+      deviation at least :data:`MIN_SIGMA`;
+    - "integer" columns the same Gaussian's mass on the bin of the value,
+      ``[z - h, z + h)``, from ``integer_bins`` (``(h, censor_below)`` per
+      integer column: below ``censor_below`` the bin reaches ``-inf``);
+    - "binary" columns a Bernoulli on logits (a value other than 0 and 1,
+      the encoding of an unseen level, adds nothing: the encoder accounts
+      for it);
+    - each "categorical" and "state" block one softmax over its one-hot
+      columns (all zeros, an unseen level, adds nothing);
+    - "constant" columns (constant in training) are point masses: they add
+      nothing here, and the estimator checks and writes back their value.
+
+    ``masks`` gives, per block, the encoded column that is 1 where the
+    block's value is there (its column's "value" state), or -1: a block
+    counts only where its mask is 1 (a missing value, or a nonnegative
+    column at 0, has no value to score).
+
+    The decoder's output (``out``) holds the encoded row's means and logits
+    in the encoded columns' places, then, with ``variance="row"``, one raw
+    standard-deviation output per numeric and integer column
+    (:attr:`n_outputs` in all); with ``variance="column"`` those are
+    parameters (``raw_sigma``), one per column shared by every row.
     """
 
-    def __init__(self, blocks):
+    def __init__(self, blocks, masks=None, integer_bins=(), variance="row"):
         super().__init__()
-        numeric = [i for kind, a, b in blocks if kind == "numeric" for i in range(a, b)]
-        binary = [i for kind, a, b in blocks if kind == "binary" for i in range(a, b)]
-        self.register_buffer("numeric", torch.tensor(numeric, dtype=torch.long))
-        self.register_buffer("binary", torch.tensor(binary, dtype=torch.long))
-        self.categorical = [(a, b) for kind, a, b in blocks if kind == "categorical"]
-        self.log_sigma = nn.Parameter(torch.zeros(len(numeric)))
+        if variance not in ("row", "column"):
+            raise ValueError(f"variance must be 'row' or 'column'; got {variance!r}.")
+        masks = [-1] * len(blocks) if masks is None else list(masks)
+        self.width = check_blocks(blocks)
+
+        def buffer(name, values, dtype=torch.long):
+            self.register_buffer(name, torch.tensor(values, dtype=dtype))
+
+        for kind in ("numeric", "integer", "binary"):
+            picked = [
+                (i, m)
+                for (k, a, b), m in zip(blocks, masks, strict=True)
+                if k == kind
+                for i in range(a, b)
+            ]
+            buffer(kind, [i for i, _ in picked])
+            buffer(f"{kind}_mask", [m for _, m in picked])
+        bins = list(integer_bins)
+        if len(bins) != len(self.integer):
+            raise ValueError(
+                f"integer_bins must hold one (half_width, censor_below) per "
+                f"integer column ({len(self.integer)}); got {len(bins)}."
+            )
+        buffer("half_width", [h for h, _ in bins], torch.float64)
+        buffer("censor_below", [c for _, c in bins], torch.float64)
+        self.softmax_blocks = [
+            (a, b, m)
+            for (kind, a, b), m in zip(blocks, masks, strict=True)
+            if kind in ("categorical", "state")
+        ]
+        # raw standard deviations, numeric columns' then integer columns':
+        # decoder outputs after the encoded columns ("row"), or parameters
+        n_numeric, n_real = len(self.numeric), len(self.numeric) + len(self.integer)
+        self.variance = variance
+        self.n_outputs = self.width + (n_real if variance == "row" else 0)
+        if variance == "column":
+            self.raw_sigma = nn.Parameter(torch.zeros(n_real))
+        self._sigma_slices = (slice(0, n_numeric), slice(n_numeric, n_real))
+
+    @staticmethod
+    def _present(x, mask):
+        """1 where each column's value is there, from its mask column."""
+        ones = torch.ones(mask.shape, dtype=x.dtype, device=x.device)
+        if not (mask >= 0).any():
+            return ones
+        return torch.where(mask >= 0, x[..., mask.clamp(min=0)], ones)
+
+    def _gaussian(self, out, kind):
+        """Mean and standard deviation of the numeric or integer columns."""
+        columns = getattr(self, kind)
+        part = self._sigma_slices[kind == "integer"]
+        if self.variance == "row":
+            raw = out[..., self.width :][..., part]
+        else:
+            raw = self.raw_sigma[part].to(out.dtype)
+        return out[..., columns], self.sigma(raw)
+
+    @staticmethod
+    def sigma(raw):
+        """The standard deviation of a raw output: at least :data:`MIN_SIGMA`."""
+        return MIN_SIGMA + nn.functional.softplus(raw + _SIGMA_SHIFT)
 
     def forward(self, x, out):
         ll = x.new_zeros(x.shape[:-1])
         if self.numeric.numel():
-            mu, xn = out[..., self.numeric], x[..., self.numeric]
-            z = (xn - mu) * torch.exp(-self.log_sigma)
-            ll = ll + (-0.5 * z**2 - self.log_sigma - 0.5 * math.log(2 * math.pi)).sum(
-                -1
-            )
+            mu, sigma = self._gaussian(out, "numeric")
+            z = (x[..., self.numeric] - mu) / sigma
+            density = -0.5 * z**2 - torch.log(sigma) - 0.5 * math.log(2 * math.pi)
+            ll = ll + (density * self._present(x, self.numeric_mask)).sum(-1)
+        if self.integer.numel():
+            mu, sigma = self._gaussian(out, "integer")
+            xi = x[..., self.integer]
+            half = self.half_width.to(x.dtype)
+            upper = (xi + half - mu) / sigma
+            censored = xi < self.censor_below.to(x.dtype)
+            lower = torch.where(censored, -math.inf, (xi - half - mu) / sigma)
+            mass = _log_diff_ndtr(upper, lower)
+            ll = ll + (mass * self._present(x, self.integer_mask)).sum(-1)
         if self.binary.numel():
             logits, xb = out[..., self.binary], x[..., self.binary]
-            ll = ll - nn.functional.binary_cross_entropy_with_logits(
-                logits, xb, reduction="none"
-            ).sum(-1)
-        for a, b in self.categorical:
-            logp = torch.log_softmax(out[..., a:b], dim=-1)
-            ll = ll + (x[..., a:b] * logp).sum(-1)
+            known = ((xb == 0) | (xb == 1)).to(x.dtype)
+            bce = nn.functional.binary_cross_entropy_with_logits(
+                logits, xb.clamp(0, 1), reduction="none"
+            )
+            weight = known * self._present(x, self.binary_mask)
+            ll = ll - (bce * weight).sum(-1)
+        for a, b, m in self.softmax_blocks:
+            term = (x[..., a:b] * torch.log_softmax(out[..., a:b], dim=-1)).sum(-1)
+            ll = ll + (term if m < 0 else term * x[..., m])
         return ll
 
     def mean(self, out):
         """The decoder's expected encoded row: means and probabilities."""
-        x = out.clone()
+        x = out[..., : self.width].clone()
         if self.binary.numel():
             x[..., self.binary] = torch.sigmoid(out[..., self.binary])
-        for a, b in self.categorical:
+        for a, b, _ in self.softmax_blocks:
             x[..., a:b] = torch.softmax(out[..., a:b], dim=-1)
         return x
 
     def sample(self, out, generator):
-        """Draw encoded rows from the decoder's distribution."""
-        x = torch.zeros_like(out)
-        if self.numeric.numel():
-            mu = out[..., self.numeric]
-            noise = _normal_like(mu, generator)
-            x[..., self.numeric] = mu + torch.exp(self.log_sigma) * noise
+        """Draw encoded rows from the decoder's distribution.
+
+        Integer columns are drawn as the continuous value the encoder
+        rounds: the mass of each bin is what :meth:`forward` scores.
+        """
+        x = torch.zeros_like(out[..., : self.width])
+        for kind in ("numeric", "integer"):
+            if getattr(self, kind).numel():
+                mu, sigma = self._gaussian(out, kind)
+                x[..., getattr(self, kind)] = mu + sigma * _normal_like(mu, generator)
         if self.binary.numel():
             p = torch.sigmoid(out[..., self.binary])
             x[..., self.binary] = (_uniform_like(p, generator) < p).to(out.dtype)
-        for a, b in self.categorical:
+        for a, b, _ in self.softmax_blocks:
             probs = torch.softmax(out[..., a:b], dim=-1)
-            idx = _categories(probs, generator)
-            x[..., a:b] = nn.functional.one_hot(idx, b - a).to(out.dtype)
+            idx = _categories(probs.reshape(-1, b - a), generator)
+            one_hot = nn.functional.one_hot(idx, b - a).to(out.dtype)
+            x[..., a:b] = one_hot.reshape(probs.shape)
         return x
 
 
@@ -205,11 +323,11 @@ class GumbelHead(nn.Module):
         pieces = []
         for kind, a, b in self.blocks:
             logits = out[..., a:b]
-            if kind == "numeric":
+            if kind in ("numeric", "integer"):
                 pieces.append(logits)
             elif kind == "constant":
                 pieces.append(torch.zeros_like(logits))
-            elif kind == "categorical":
+            elif kind in ("categorical", "state"):
                 pieces.append(self._gumbel(logits))
             else:  # binary: a two-way softmax of (0, logit) per column
                 pair = torch.stack([torch.zeros_like(logits), logits], dim=-1)
@@ -232,12 +350,12 @@ class GumbelHead(nn.Module):
         x = torch.zeros_like(out)
         rows = out.reshape(-1, self.width)
         for kind, a, b in self.blocks:
-            if kind == "numeric":
+            if kind in ("numeric", "integer"):
                 x[..., a:b] = out[..., a:b]
             elif kind == "binary":
                 p = torch.sigmoid(out[..., a:b])
                 x[..., a:b] = (_uniform_like(p, generator) < p).to(out.dtype)
-            elif kind == "categorical":
+            elif kind in ("categorical", "state"):
                 probs = torch.softmax(rows[:, a:b], dim=-1)
                 idx = _categories(probs, generator)
                 one_hot = nn.functional.one_hot(idx, b - a).to(out.dtype)

@@ -24,7 +24,13 @@ from skgen.neural._base import (
     uses_torch_threads,
 )
 from skgen.tabular._mixin import TabularModelMixin
-from skgen.utils._compat import Interval, _fit_context, import_engine
+from skgen.utils._compat import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    _fit_context,
+    import_engine,
+)
 from skgen.utils._random import draw_seed
 from skgen.utils._validation import reject_iterator
 
@@ -59,11 +65,25 @@ class VAE(
     ----------
     latent_dim : int, default=2
         Dimension of the latent space.
+    encoder : TabularEncoder, default=None
+        The encoding of the table (column kinds, missing values, the
+        quantile map), cloned and fitted in ``fit``; None is
+        ``TabularEncoder()``: kinds detected, missing values of a DataFrame
+        modelled. For example ``encoder=TabularEncoder(column_types={"year":
+        "integer"})``; ``GridSearchCV`` tunes its parameters as
+        ``encoder__numeric``.
     hidden_layer_sizes : tuple of int, default=(128, 128)
         Hidden layers of the encoder; the decoder mirrors them. ``()`` makes
         both linear.
     activation : {"sigmoid", "relu", "leaky_relu", "tanh", "elu", "gelu", \
             "silu"}, default="relu"
+    decoder_variance : {"row", "column"}, default="row"
+        The standard deviation of the decoder's Gaussian for real-valued
+        and integer columns: ``"row"`` is a decoder output, so it changes
+        from row to row (heteroscedastic); ``"column"`` is one learned value
+        per column shared by every row (a linear decoder is then
+        probabilistic PCA's model). Either is at least 0.01 in standardised
+        units.
     max_epochs : int or "auto", default="auto"
         Epochs of training (at most, with early stopping). ``"auto"``
         trains for at least 1,000 optimiser steps and 10 epochs: 100 epochs
@@ -190,6 +210,8 @@ class VAE(
 
     _parameter_constraints: ClassVar[dict] = {
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
+        "encoder": [HasMethods(["fit", "transform", "inverse_transform"]), None],
+        "decoder_variance": [StrOptions({"row", "column"})],
         "n_importance_samples": [Interval(Integral, 1, None, closed="left")],
         **MLP_PARAMETER_CONSTRAINTS,
         **NEURAL_PARAMETER_CONSTRAINTS,
@@ -199,8 +221,10 @@ class VAE(
         self,
         latent_dim=2,
         *,
+        encoder=None,
         hidden_layer_sizes=(128, 128),
         activation="relu",
+        decoder_variance="row",
         max_epochs="auto",
         batch_size="auto",
         lr=1e-3,
@@ -218,8 +242,10 @@ class VAE(
         random_state=None,
     ):
         self.latent_dim = latent_dim
+        self.encoder = encoder
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
+        self.decoder_variance = decoder_variance
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
@@ -282,7 +308,8 @@ class VAE(
                     "latent_dim": params["latent_dim"],
                     "hidden": tuple(params["hidden_layer_sizes"]),
                     "activation": params["activation"],
-                    "blocks": self._blocks,
+                    **self._likelihood_arguments(),
+                    "variance": params["decoder_variance"],
                     "n_classes": len(self.classes_) if self._fitted_with_y else 0,
                 },
             )
@@ -363,13 +390,13 @@ class VAE(
                     else:
                         total = total + logw.sum(axis=1)
                 bound[rows] = total - np.log(K) if kind == "iw" else total / K
-        return bound + self._table_log_jacobian(Xt)
+        return bound
 
     @uses_torch_threads
     def _class_log_likelihood(self, X, n_importance_samples=None):
         """Bounds on ``log p(x | k)``, every class with the same ``K``."""
-        Xt = self._encode(X)
-        return np.stack(
+        Xt, correction = self._encode_scored(X)
+        return correction[:, None] + np.stack(
             [
                 self._bound(
                     Xt,
@@ -410,7 +437,8 @@ class VAE(
             return self._score_samples_with_labels(
                 X, y, n_importance_samples=n_importance_samples
             )
-        return self._bound(self._encode(X), n_samples=n_importance_samples)
+        Xt, correction = self._encode_scored(X)
+        return self._bound(Xt, n_samples=n_importance_samples) + correction
 
     @uses_torch_threads
     def elbo(self, X, y=None):
@@ -426,13 +454,13 @@ class VAE(
         -------
         elbo : ndarray of shape (n_samples,)
         """
-        Xt = self._encode(X)
+        Xt, correction = self._encode_scored(X)
         onehot = None
         if self._fitted_with_y:
             if y is None:
                 raise ValueError("A conditional VAE needs y to compute the ELBO.")
             onehot = self._class_onehot(self._encode_labels(y, len(Xt)))
-        return self._bound(Xt, onehot, kind="elbo")
+        return self._bound(Xt, onehot, kind="elbo") + correction
 
     # ------------------------------------------------------- latent space
 

@@ -15,34 +15,59 @@ MAX_LOGVAR = 20.0
 class VAEModule(nn.Module):
     """Gaussian-latent VAE; with ``n_classes`` it is a conditional VAE."""
 
-    def __init__(self, n_features, latent_dim, hidden, activation, blocks, n_classes=0):
+    def __init__(
+        self,
+        n_features,
+        latent_dim,
+        hidden,
+        activation,
+        blocks,
+        n_classes=0,
+        masks=None,
+        integer_bins=(),
+        variance="row",
+    ):
         super().__init__()
         self.latent_dim, self.n_classes = latent_dim, n_classes
+        self.likelihood = BlockLikelihood(blocks, masks, integer_bins, variance)
         self.encoder = mlp(n_features + n_classes, hidden, 2 * latent_dim, activation)
         self.decoder = mlp(
-            latent_dim + n_classes, tuple(reversed(hidden)), n_features, activation
+            latent_dim + n_classes,
+            tuple(reversed(hidden)),
+            self.likelihood.n_outputs,
+            activation,
         )
-        self.likelihood = BlockLikelihood(blocks)
 
     @staticmethod
-    def state_shapes(n_features, latent_dim, hidden, blocks, n_classes=0, **_):
+    def state_shapes(
+        n_features, latent_dim, hidden, blocks, n_classes=0, variance="row", **_
+    ):
         """The shape of every entry of the ``state_dict`` these arguments build.
 
         Arithmetic only, so a loaded state can be checked against its
         arguments before any tensor is allocated.
         """
+        widths = {
+            kind: sum(b - a for k, a, b in blocks if k == kind)
+            for kind in ("numeric", "integer", "binary")
+        }
+        n_real = widths["numeric"] + widths["integer"]
+        n_outputs = n_features + (n_real if variance == "row" else 0)
         shapes = {
             **mlp_state_shapes(
                 n_features + n_classes, tuple(hidden), 2 * latent_dim, "encoder."
             ),
             **mlp_state_shapes(
-                latent_dim + n_classes, tuple(reversed(hidden)), n_features, "decoder."
+                latent_dim + n_classes, tuple(reversed(hidden)), n_outputs, "decoder."
             ),
         }
-        for kind in ("numeric", "binary"):
-            width = sum(b - a for k, a, b in blocks if k == kind)
+        for kind, width in widths.items():
             shapes[f"likelihood.{kind}"] = (width,)
-        shapes["likelihood.log_sigma"] = shapes["likelihood.numeric"]
+            shapes[f"likelihood.{kind}_mask"] = (width,)
+        shapes["likelihood.half_width"] = (widths["integer"],)
+        shapes["likelihood.censor_below"] = (widths["integer"],)
+        if variance == "column":
+            shapes["likelihood.raw_sigma"] = (n_real,)
         return shapes
 
     def _with(self, t, c):

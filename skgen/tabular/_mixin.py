@@ -10,11 +10,12 @@ state. numpy only: it imports no engine.
 """
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.utils.validation import check_is_fitted
 
-#: The kinds of encoded blocks: the encoder's three, and ``"constant"`` for
+#: The kinds of encoded blocks: the encoder's five, and ``"constant"`` for
 #: a numeric column that was constant in training.
-BLOCK_KINDS = ("numeric", "binary", "categorical", "constant")
+BLOCK_KINDS = ("numeric", "integer", "binary", "categorical", "state", "constant")
 
 
 class TabularModelMixin:
@@ -22,8 +23,9 @@ class TabularModelMixin:
 
     A model fits its table with :meth:`_fit_table` first thing in ``fit``;
     it trains on the encoded rows and reads the layout from ``_blocks``.
-    Scores of encoded rows become densities of the data as given by adding
-    :meth:`_table_log_jacobian`; model outputs go back to data with
+    Scores of encoded rows become likelihoods of the data as given by
+    adding the correction of :meth:`_encode_scored`; model outputs go back
+    to data with
     :meth:`_decode_rows`. A conditional model also inherits
     :class:`skgen.base.GenerativeClassifierMixin` (the labels' validation
     and classes).
@@ -46,6 +48,11 @@ class TabularModelMixin:
     def _fit_table(self, X, y=None):
         """Fit the encoding of ``X`` (and the classes of ``y``).
 
+        The encoder is a clone of the model's ``encoder`` parameter (a
+        :class:`~skgen.tabular.TabularEncoder`; None: the default one), so
+        a user sets column kinds, missing values and the quantile map on the
+        model itself.
+
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features) or DataFrame
@@ -62,7 +69,15 @@ class TabularModelMixin:
         from skgen.tabular._encoder import TabularEncoder
 
         self.__dict__.pop("feature_names_in_", None)
-        encoder = TabularEncoder().fit(X)
+        template = getattr(self, "encoder", None)
+        if template is None:
+            template = TabularEncoder()
+        elif not isinstance(template, TabularEncoder):
+            raise TypeError(
+                f"The encoder parameter of {type(self).__name__} must be a "
+                f"TabularEncoder or None; got {template!r}."
+            )
+        encoder = clone(template).fit(X)
         Xt = encoder.transform(X)
         self._blocks = [
             (
@@ -75,6 +90,7 @@ class TabularModelMixin:
             for _, kind, s in encoder.output_blocks_
         ]
         self._constant_values = Xt[0, self._constant_columns]
+        self._block_masks, self._integer_bins = encoder._likelihood_layout()
         self.encoder_ = encoder
         self.n_features_in_ = encoder.n_features_in_
         if hasattr(encoder, "feature_names_in_"):
@@ -88,6 +104,33 @@ class TabularModelMixin:
         check_is_fitted(self)
         return self.encoder_.transform(X)
 
+    def _encode_scored(self, X):
+        """The encoded rows of ``X`` and what turns their density into the data's.
+
+        A model's log-likelihood of an encoded row plus this correction is
+        the log-likelihood of the row as given: the encoder's (Jacobians of
+        the real-valued columns, the probability reserved for unseen levels,
+        ``-inf`` outside a column's support) and ``-inf`` for a row whose
+        value in a constant column differs from the training value (all the
+        mass is on that value).
+
+        Returns
+        -------
+        Xt : ndarray of shape (n_rows, encoder_.n_output_)
+        log_correction : ndarray of shape (n_rows,)
+        """
+        check_is_fitted(self)
+        Xt, correction = self.encoder_._encode_with_correction(X)
+        return Xt, np.where(self._constant_mismatch(Xt), -np.inf, correction)
+
+    def _likelihood_arguments(self):
+        """The keyword arguments of the model's ``BlockLikelihood``."""
+        return {
+            "blocks": self._blocks,
+            "masks": self._block_masks,
+            "integer_bins": self._integer_bins,
+        }
+
     @property
     def _constant_columns(self):
         """Encoded column index of each constant block, in block order."""
@@ -98,21 +141,6 @@ class TabularModelMixin:
     def _constant_mismatch(self, Xt):
         """Which encoded rows differ from the training value of a constant column."""
         return np.any(Xt[:, self._constant_columns] != self._constant_values, axis=1)
-
-    def _table_log_jacobian(self, Xt):
-        """What turns a density of encoded rows into one of the data as given.
-
-        The log-Jacobian of the standardisation of the numeric columns,
-        ``-sum(log(encoder_.scale_))`` (``p(x) = p(z) |dz/dx|``), and
-        ``-inf`` for a row whose value in a constant column differs from the
-        training value (all the mass is on that value).
-
-        Returns
-        -------
-        log_jacobian : ndarray of shape (n_rows,)
-        """
-        log_det = -np.log(self.encoder_.scale_).sum()
-        return np.where(self._constant_mismatch(Xt), -np.inf, log_det)
 
     def _decode_rows(self, encoded):
         """Encoded rows (model outputs) to data, constant columns written back.

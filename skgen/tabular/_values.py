@@ -13,7 +13,7 @@ def quote(values):
     return f"[{shown}{f', ... ({more} more)' if more > 0 else ''}]"
 
 
-def check_complete(frame, who):
+def check_complete(frame, who, *, allow_missing=False):
     """Refuse missing values and infinities in a DataFrame, naming the columns.
 
     Parameters
@@ -21,9 +21,11 @@ def check_complete(frame, who):
     frame : DataFrame
     who : str
         What refuses them, as the message names it.
+    allow_missing : bool, default=False
+        Refuse infinities only.
     """
     has_na = frame.isna().any(axis=0).to_numpy()
-    if has_na.any():
+    if has_na.any() and not allow_missing:
         raise ValueError(
             "Input X contains missing values (NaN, None or pd.NA) in columns "
             f"{quote(frame.columns[has_na])}; {who} does not accept them. "
@@ -31,7 +33,8 @@ def check_complete(frame, who):
         )
     numeric = frame.select_dtypes(include="number")
     if numeric.shape[1]:
-        infinite = np.isinf(numeric.to_numpy(dtype=np.float64)).any(axis=0)
+        values = numeric.to_numpy(dtype=np.float64, na_value=np.nan)
+        infinite = np.isinf(values).any(axis=0)
         if infinite.any():
             raise ValueError(
                 "Input X contains infinite values (inf) in columns "

@@ -34,7 +34,13 @@ def ppca_data():
 @pytest.fixture(scope="module")
 def linear_vae(ppca_data):
     return VAE(
-        2, hidden_layer_sizes=(), max_epochs=60, lr=1e-2, batch_size=64, random_state=0
+        2,
+        hidden_layer_sizes=(),
+        decoder_variance="column",
+        max_epochs=60,
+        lr=1e-2,
+        batch_size=64,
+        random_state=0,
     ).fit(ppca_data)
 
 
@@ -43,7 +49,8 @@ def exact_linear_log_likelihood(vae, X):
     module = vae._eval_module()
     W = module.decoder[0].weight.detach().numpy()
     b = module.decoder[0].bias.detach().numpy()
-    var = np.exp(2 * module.likelihood.log_sigma.detach().numpy())
+    likelihood = module.likelihood
+    var = likelihood.sigma(likelihood.raw_sigma).detach().numpy() ** 2
     Xt = vae.encoder_.transform(X)
     log_det = -np.log(vae.encoder_.scale_).sum()
     return multivariate_normal(b, W @ W.T + np.diag(var)).logpdf(Xt) + log_det
