@@ -36,6 +36,32 @@ KINDS = VALUE_KINDS + INTEGER_KINDS + DISCRETE_KINDS
 MAX_DISCRETE_LEVELS = 10
 MIN_LEVEL_COUNT = 3
 
+#: Detection: a column without negative values has a non-negative support
+#: when a Gaussian of its mean and spread would have shown a value below
+#: zero with at least this probability by now (see :func:`bounded_below`).
+SIGN_EVIDENCE = 0.75
+
+
+def bounded_below(values, edge=0.0):
+    """Whether values all >= 0 are evidence of a support bounded at 0.
+
+    A column can be positive by nature (a concentration, a price) or by
+    chance (30 draws of a Gaussian of mean 2). The test: under a Gaussian of
+    the column's mean and standard deviation, the chance ``p`` of a value
+    below ``edge`` per row, and the chance ``(1 - p) ** n`` that ``n`` rows
+    show none. When that is below ``1 - SIGN_EVIDENCE`` the sign is not
+    chance, and the support is taken as bounded. Otherwise a Gaussian would
+    rarely go below zero anyway (heights in cm: ``p`` is 1e-60), or there
+    are too few rows to tell, and the column is left unbounded, so that a
+    held-out negative value keeps a finite likelihood.
+    """
+    sd = values.std()
+    if sd == 0:
+        return False
+    log_p = norm.logcdf((edge - values.mean()) / sd)
+    # log (1 - p)^n = n log1p(-p)
+    return len(values) * np.log1p(-np.exp(log_p)) < np.log1p(-SIGN_EVIDENCE)
+
 
 def detect_numeric_kind(values):
     """The kind of a numeric column from its observed values (no NaN).
@@ -45,10 +71,12 @@ def detect_numeric_kind(values):
     1. At most :data:`MAX_DISCRETE_LEVELS` distinct values, each seen on
        average at least :data:`MIN_LEVEL_COUNT` times: ``"binary"`` for two
        values, else ``"discrete"`` (one level per value).
-    2. Every value an integer: ``"count"`` when none is negative, else
-       ``"integer"``.
+    2. Every value an integer: ``"count"`` when none is negative and
+       :func:`bounded_below` says that is not chance (at ``-1/2``, the
+       edge of the bin of 0), else ``"integer"``.
     3. Otherwise ``"positive"`` when every value is > 0, ``"nonnegative"``
-       when the smallest is 0, else ``"continuous"``.
+       when the smallest is 0, if :func:`bounded_below` says so; else
+       ``"continuous"``.
     """
     levels = np.unique(values)
     if len(levels) <= MAX_DISCRETE_LEVELS and MIN_LEVEL_COUNT * len(levels) <= len(
@@ -56,10 +84,11 @@ def detect_numeric_kind(values):
     ):
         return "binary" if len(levels) == 2 else "discrete"
     if np.all(values == np.round(values)):
-        return "count" if levels[0] >= 0 else "integer"
-    if levels[0] > 0:
-        return "positive"
-    return "nonnegative" if levels[0] == 0 else "continuous"
+        nonnegative = levels[0] >= 0 and bounded_below(values, -0.5)
+        return "count" if nonnegative else "integer"
+    if levels[0] < 0 or not bounded_below(values):
+        return "continuous"
+    return "positive" if levels[0] > 0 else "nonnegative"
 
 
 def support_of(kind, bounds=None):

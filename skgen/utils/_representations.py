@@ -169,11 +169,13 @@ def _dataframe_data(rng, y):
 
 
 def _dataframe_bad(X):
-    nan = X.head(5).copy()
-    nan.iloc[0, 0] = np.nan
+    # a missing value is data in a DataFrame (TabularEncoder models it); an
+    # infinite one is not
+    inf = X.head(5).copy()
+    inf.iloc[0, 0] = np.inf
     return [
         ("empty", X.head(0)),
-        ("NaN", nan),
+        ("inf", inf),
         ("missing column", X.drop(columns=X.columns[0]).head(5)),
     ]
 
