@@ -20,6 +20,7 @@ from skgen.hmm import GaussianHMM
 from skgen.markov import MarkovChain
 from skgen.neural import VAE
 from skgen.pipeline import make_generative_pipeline
+from skgen.tabular import TabularEncoder
 from skgen.text import CharTokenizer
 
 SCORERS = ("accuracy", "balanced_accuracy", "roc_auc_ovr", "neg_log_loss")
@@ -249,8 +250,12 @@ def test_conditional_parameter_chooses_the_mode(iris):
 def test_zero_likelihood_under_every_class_names_the_vae_case():
     X = np.random.RandomState(0).normal(size=(40, 3))
     X[:, 2] = 0.0  # constant in training: a point mass for the VAE
+    # column kinds from the dtype: the constant column stays numeric, a point
+    # mass (detected kinds would make it a one-level discrete column, whose
+    # unseen values keep some probability)
+    encoder = TabularEncoder(column_types="dtype")
     clf = GenerativeClassifier(
-        VAE(hidden_layer_sizes=(4,), max_epochs=2, random_state=0)
+        VAE(encoder=encoder, hidden_layer_sizes=(4,), max_epochs=2, random_state=0)
     ).fit(X, np.repeat([0, 1], 20))
     with pytest.raises(ValueError, match="constant of a column that was constant"):
         clf.predict([[0.0, 0.0, 1.0]])

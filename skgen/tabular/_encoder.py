@@ -351,7 +351,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     ... })
     >>> enc = TabularEncoder().fit(df)
     >>> enc.column_kinds_
-    {'age': 'count', 'color': 'categorical', 'smoker': 'binary'}
+    {'age': 'integer', 'color': 'categorical', 'smoker': 'binary'}
     >>> enc.output_blocks_
     [('age', 'integer', slice(0, 1, None)), ('color', 'categorical', slice(1, 4, None)), ('smoker', 'binary', slice(4, 5, None))]
     >>> enc.get_feature_names_out().tolist()
@@ -435,7 +435,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                 self, X, dtype="numeric", ensure_all_finite=False, reset=reset
             )
             frame = pd.DataFrame(arr, copy=False)
-        missing = self._missing_mode(frame) if reset else self._fitted_missing
+        missing = self._missing_mode(X) if reset else self._fitted_missing
         if missing == "error":
             check_complete(frame, f"TabularEncoder(missing={self.missing!r})")
         else:
