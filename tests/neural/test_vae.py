@@ -187,16 +187,30 @@ def test_discrete_columns_contribute_probabilities(mixed_frame):
     assert 0.97 < total <= 1.0 + 1e-9
 
 
-def test_unseen_category_and_missing_values_are_clear_errors(mixed_frame):
+def test_unseen_levels_and_missing_values_are_scored(mixed_frame):
+    """An unseen level has the encoder's reserved mass; NaN has no state here."""
     vae = tiny().fit(mixed_frame)
-    bad = mixed_frame.head(3).copy()
-    bad["city"] = ["x", "z", "y"]
-    with pytest.raises(ValueError, match="categories not seen in fit"):
-        vae.score_samples(bad)
-    bad = mixed_frame.head(3).copy()
-    bad.loc[1, "income"] = np.nan
-    with pytest.raises(ValueError, match="missing values"):
-        vae.score_samples(bad)
+    rows = mixed_frame.head(3).copy()
+    seen = vae.score_samples(rows)
+    unseen = rows.assign(city=["x", "z", "y"])  # "z" is not a training level
+    scores = vae.score_samples(unseen)
+    assert np.all(np.isfinite(scores))
+    np.testing.assert_array_equal(scores[[0, 2]], seen[[0, 2]])
+    # at most log(1/301) for the level, where a seen one has log(300/301)
+    # plus the model's log-probability of the level
+    assert scores[1] < seen[1] - 3
+    # income was never missing in training: a missing value has no mass
+    missing = rows.copy()
+    missing.loc[1, "income"] = np.nan
+    scores = vae.score_samples(missing)
+    assert scores[1] == -np.inf
+    np.testing.assert_array_equal(scores[[0, 2]], seen[[0, 2]])
+    # in an array a missing value is still an error
+    X = np.random.RandomState(0).normal(size=(50, 2))
+    numeric = tiny(max_epochs=1).fit(X)
+    X[3, 1] = np.nan
+    with pytest.raises(ValueError, match=r"NaN|missing"):
+        numeric.score_samples(X)
 
 
 # -------------------------------------------------------------- conditional
@@ -373,14 +387,31 @@ def test_inverse_transform_takes_binary_levels_above_one_half():
     np.testing.assert_array_equal(decoded["b"].to_numpy(), logits > 0)
 
 
-def test_constant_columns_are_point_masses():
+def test_constant_columns_are_one_level_or_point_masses():
+    """Detected, a constant column is one level; typed by dtype, a point mass."""
+    from skgen.tabular import TabularEncoder
+
     rng = np.random.RandomState(0)
     X = np.column_stack([rng.normal(size=300), np.full(300, 7.0)])
+    probe = np.array([[0.0, 7.0], [0.0, 7.5]])
+    # a discrete column of one level: 7.5 is an unseen level, finite and
+    # lower by about log(300) (the one level has all the model's mass)
     vae = tiny(max_epochs=5).fit(X)
-    assert vae.module_.likelihood.log_sigma.numel() == 1
+    assert vae.encoder_.column_kinds_[1] == "discrete"
+    assert vae.module_.likelihood.numeric.numel() == 1
+    assert np.all(vae.sample(50, random_state=0)[:, 1] == 7.0)
+    scores = vae.score_samples(probe)
+    assert np.all(np.isfinite(scores))
+    assert scores[1] < scores[0] - np.log(300) + 1
+    np.testing.assert_array_equal(vae.inverse_transform(np.zeros((2, 2)))[:, 1], 7.0)
+    # column_types="dtype": a real-valued column, constant: a point mass
+    vae = tiny(max_epochs=5, encoder=TabularEncoder(column_types="dtype")).fit(X)
+    assert [kind for kind, _, _ in vae._blocks] == ["numeric", "constant"]
+    assert vae.module_.likelihood.numeric.numel() == 1
+    assert vae.module_.likelihood.n_outputs == 2 + 1  # one sigma output
     samples = vae.sample(50, random_state=0)
     assert np.all(samples[:, 1] == 7.0)
-    scores = vae.score_samples(np.array([[0.0, 7.0], [0.0, 7.5]]))
+    scores = vae.score_samples(probe)
     assert np.isfinite(scores[0]) and scores[1] == -np.inf
     np.testing.assert_array_equal(vae.inverse_transform(np.zeros((2, 2)))[:, 1], 7.0)
 
