@@ -63,8 +63,11 @@ class VAE(
 
     Parameters
     ----------
-    latent_dim : int, default=2
-        Dimension of the latent space.
+    latent_dim : int or "auto", default="auto"
+        Dimension of the latent space. ``"auto"`` scales it to the encoded
+        table: a quarter of its columns, at least 2 and at most 32 (16 for
+        the 64 pixels of sklearn's digits, 3 for the 13 columns of its
+        wine data).
     encoder : TabularEncoder, default=None
         The encoding of the table (column kinds, missing values, the
         quantile map), cloned and fitted in ``fit``; None is
@@ -209,7 +212,10 @@ class VAE(
     _representation = "tabular"
 
     _parameter_constraints: ClassVar[dict] = {
-        "latent_dim": [Interval(Integral, 1, None, closed="left")],
+        "latent_dim": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
         "encoder": [HasMethods(["fit", "transform", "inverse_transform"]), None],
         "decoder_variance": [StrOptions({"row", "column"})],
         "n_importance_samples": [Interval(Integral, 1, None, closed="left")],
@@ -219,7 +225,7 @@ class VAE(
 
     def __init__(
         self,
-        latent_dim=2,
+        latent_dim="auto",
         *,
         encoder=None,
         hidden_layer_sizes=(128, 128),
@@ -305,7 +311,7 @@ class VAE(
                 VAEModule,
                 {
                     "n_features": self.encoder_.n_output_,
-                    "latent_dim": params["latent_dim"],
+                    "latent_dim": self._latent_dim,
                     "hidden": tuple(params["hidden_layer_sizes"]),
                     "activation": params["activation"],
                     **self._likelihood_arguments(),
@@ -317,7 +323,11 @@ class VAE(
 
     @property
     def _latent_dim(self):
-        return self._fitted_params["latent_dim"]
+        """The fitted latent dimension (``"auto"`` resolved on the encoding)."""
+        latent_dim = self._fitted_params["latent_dim"]
+        if latent_dim == "auto":
+            return max(2, min(32, self.encoder_.n_output_ // 4))
+        return latent_dim
 
     # -------------------------------------------------------------- scoring
 

@@ -183,9 +183,11 @@ class TabularModelMixin:
         """A loaded model's table state is consistent with its encoder.
 
         ``_blocks`` must be the encoder's output blocks, in order, with some
-        numeric ones made ``"constant"``, and ``_constant_values`` one float
-        per constant block. Runs before anything is built from a loaded
-        state, so an edited file gets a clear ValueError.
+        numeric ones made ``"constant"``, ``_block_masks`` and
+        ``_integer_bins`` the encoder's (``_likelihood_layout``), and
+        ``_constant_values`` one float per constant block. Runs before
+        anything is built from a loaded state, so an edited file gets a
+        clear ValueError.
         """
         expected = [(k, s.start, s.stop) for _, k, s in self.encoder_.output_blocks_]
         blocks = self._blocks
@@ -203,6 +205,13 @@ class TabularModelMixin:
                 f"encoder's {self.encoder_.n_output_} encoded columns as its "
                 f"output blocks {expected} do, numeric ones possibly "
                 f"'constant'; got {blocks!r}."
+            )
+        layout = self.encoder_._likelihood_layout()
+        if (self._block_masks, self._integer_bins) != layout:
+            raise ValueError(
+                f"The saved {type(self).__name__}'s block masks and integer "
+                f"bins must be its encoder's, {layout!r}; got "
+                f"{(self._block_masks, self._integer_bins)!r}."
             )
         values = self._constant_values
         n_constant = len(self._constant_columns)
