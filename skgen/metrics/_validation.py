@@ -74,9 +74,9 @@ def check_samples(*arrays, names, caller, fit_on=(0,), min_samples=1):
         reference = [arrays[i] for i in fit_on]
         reference = reference[0] if len(reference) == 1 else pd.concat(reference)
         try:
-            encoder = TabularEncoder(column_types="dtype", missing="error").fit(
-                reference
-            )
+            encoder = TabularEncoder(
+                column_types="dtype", missing="error", handle_unknown="error"
+            ).fit(reference)
         except ValueError as exc:
             which = " and ".join(names[i] for i in fit_on)
             raise ValueError(_named(exc, which)) from None

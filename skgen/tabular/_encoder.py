@@ -187,6 +187,11 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         the missingness. ``"error"``: missing values raise a ValueError
         that names the columns. ``"auto"``: ``"model"`` for a DataFrame,
         ``"error"`` for an array.
+    handle_unknown : {"reserve", "error"}, default="reserve"
+        A level of a discrete column not seen in fit: ``"reserve"`` encodes
+        it as no level, with the probability ``unseen_mass_`` reserved for
+        such levels (so held-out rows always have a finite likelihood);
+        ``"error"`` raises a ValueError naming the column and the levels.
     clip : bool, default=False
         Clip decoded values of real-valued and integer columns to the range
         seen in training. By default values are decoded anywhere in the
@@ -369,6 +374,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         "categorical": [StrOptions({"onehot"})],
         "n_quantiles": [Interval(Integral, 2, None, closed="left")],
         "missing": [StrOptions({"auto", "model", "error"})],
+        "handle_unknown": [StrOptions({"reserve", "error"})],
         "clip": ["boolean"],
     }
 
@@ -380,6 +386,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         categorical="onehot",
         n_quantiles=1000,
         missing="auto",
+        handle_unknown="reserve",
         clip=False,
     ):
         self.column_types = column_types
@@ -387,6 +394,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         self.categorical = categorical
         self.n_quantiles = n_quantiles
         self.missing = missing
+        self.handle_unknown = handle_unknown
         self.clip = clip
 
     # ------------------------------------------------------------------ input
@@ -744,6 +752,13 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             if col in self.categories_:
                 codes = self._codes(col, series, absent)
                 unseen = (codes < 0) & ~absent
+                if unseen.any() and self._fitted_params["handle_unknown"] == "error":
+                    levels = self.categories_[col]
+                    raise ValueError(
+                        f"Column {col!r} contains categories not seen in fit: "
+                        f"{_quote(_sorted_levels(series[unseen].tolist()))}; "
+                        f"known categories are {_quote(levels)}."
+                    )
                 log_mass = np.log(self.unseen_mass_[col])
                 correction += np.where(
                     absent, 0.0, np.where(unseen, log_mass, np.log1p(-np.exp(log_mass)))

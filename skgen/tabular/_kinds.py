@@ -55,10 +55,13 @@ def bounded_below(values, edge=0.0):
     are too few rows to tell, and the column is left unbounded, so that a
     held-out negative value keeps a finite likelihood.
     """
-    sd = values.std()
+    # in units of the largest magnitude: no square overflows (values of 1e300)
+    unit = max(np.abs(values).max(), abs(edge)) or 1.0
+    scaled = values / unit
+    sd = scaled.std()
     if sd == 0:
         return False
-    log_p = norm.logcdf((edge - values.mean()) / sd)
+    log_p = norm.logcdf((edge / unit - scaled.mean()) / sd)
     # log (1 - p)^n = n log1p(-p)
     return len(values) * np.log1p(-np.exp(log_p)) < np.log1p(-SIGN_EVIDENCE)
 
@@ -71,7 +74,8 @@ def detect_numeric_kind(values):
     1. At most :data:`MAX_DISCRETE_LEVELS` distinct values, each seen on
        average at least :data:`MIN_LEVEL_COUNT` times: ``"binary"`` for two
        values, else ``"discrete"`` (one level per value).
-    2. Every value an integer: ``"count"`` when none is negative and
+    2. Every value an integer (and below ``2**53`` in magnitude, where
+       floats still have fractions): ``"count"`` when none is negative and
        :func:`bounded_below` says that is not chance (at ``-1/2``, the
        edge of the bin of 0), else ``"integer"``.
     3. Otherwise ``"positive"`` when every value is > 0, ``"nonnegative"``
@@ -83,7 +87,8 @@ def detect_numeric_kind(values):
         values
     ):
         return "binary" if len(levels) == 2 else "discrete"
-    if np.all(values == np.round(values)):
+    # every float above 2**53 is an integer: only smaller ones say anything
+    if np.all(values == np.round(values)) and np.abs(values).max() < 2.0**53:
         nonnegative = levels[0] >= 0 and bounded_below(values, -0.5)
         return "count" if nonnegative else "integer"
     if levels[0] < 0 or not bounded_below(values):
