@@ -257,6 +257,28 @@ def test_integer_masses_sum_to_one_over_the_lattice(column):
     np.testing.assert_allclose(mass[near], expected[near], rtol=1e-6, atol=1e-12)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 14 bug: in float32 (training) an integer column whose std "
+    "is above ~5e6 has bins narrower than float32 resolves near the value: "
+    "the mass is the clamp log(tiny) ~ -88 and its gradient is wrong",
+)
+def test_narrow_integer_bins_keep_their_mass_in_float32():
+    from skgen.neural._layers import BlockLikelihood
+
+    half = 0.5 / 1e8  # an integer column of standard deviation 1e8
+    lik = BlockLikelihood([("integer", 0, 1)], integer_bins=[(half, -np.inf)])
+    x = torch.tensor([[1.0], [-0.5], [2.0]])
+    out = torch.zeros(3, 2, requires_grad=True)  # mu 0, sigma 1
+    mass = lik(x, out)
+    # the mass of a narrow bin is its width times the density
+    expected = stats.norm.logpdf(x[:, 0].numpy()) + np.log(2 * half)
+    np.testing.assert_allclose(mass.detach().numpy(), expected, rtol=1e-3)
+    mass.sum().backward()
+    # d/dmu of log N(x; mu, 1) + log(width) is x - mu
+    np.testing.assert_allclose(out.grad[:, 0].numpy(), x[:, 0].numpy(), rtol=1e-3)
+
+
 def test_numeric_density_is_the_documented_gaussian():
     from skgen.neural._layers import MIN_SIGMA
 
