@@ -112,8 +112,19 @@ def test_fitted_attributes_describe_every_column(df):
 
 def test_output_blocks_layout(df):
     enc = TabularEncoder().fit(df)
+    assert enc.column_kinds_ == {
+        "age": "integer",  # 18..89: a Gaussian would not go below 0 either
+        "height": "continuous",
+        "income": "positive",
+        "smoker": "binary",
+        "size": "categorical",
+        "color": "categorical",
+        "city": "categorical",
+        "sex": "binary",
+    }
+    assert enc.states_ == {}
     assert enc.output_blocks_ == [
-        ("age", "numeric", slice(0, 1)),
+        ("age", "integer", slice(0, 1)),
         ("height", "numeric", slice(1, 2)),
         ("income", "numeric", slice(2, 3)),
         ("smoker", "binary", slice(3, 4)),
@@ -128,7 +139,7 @@ def test_output_blocks_layout(df):
     assert Xt.dtype == np.float64
     for col, kind, block in enc.output_blocks_:
         part = Xt[:, block]
-        if kind == "numeric":
+        if kind in ("numeric", "integer"):
             assert_allclose(part.mean(), 0.0, atol=1e-12)
             assert_allclose(part.std(), 1.0)
         elif kind == "binary":
@@ -205,7 +216,7 @@ def test_round_trip_from_noisy_model_outputs(df):
     noisy = Xt.copy()
     for _, kind, block in enc.output_blocks_:
         part = Xt[:, block]
-        if kind == "numeric":
+        if kind in ("numeric", "integer"):
             noisy[:, block] = part + rng.normal(scale=1e-4, size=part.shape)
         elif kind == "binary":  # probabilities on the right side of 0.5
             noisy[:, block] = 0.5 + (part - 0.5) * rng.uniform(0.1, 0.9, part.shape)
@@ -215,7 +226,8 @@ def test_round_trip_from_noisy_model_outputs(df):
     discrete = enc.binary_columns_ + enc.categorical_columns_
     _assert_frames_identical(result[discrete], df[discrete])
     assert result.dtypes.tolist() == df.dtypes.tolist()
-    assert (result["age"] - df["age"]).abs().max() <= 1
+    # an integer block rounds to its lattice: small noise decodes exactly
+    pd.testing.assert_series_equal(result["age"], df["age"])
     assert_allclose(result["income"], df["income"], rtol=1e-3)
 
 
@@ -243,10 +255,15 @@ def test_round_trip_array(dtype):
     enc = TabularEncoder().fit(X)
     assert enc.columns_ is None
     assert enc.numeric_columns_ == [0, 1, 2]
+    # integer arrays are integer blocks (detected), float ones real numbers
+    block = "integer" if np.dtype(dtype).kind == "i" else "numeric"
+    assert enc.column_kinds_ == dict.fromkeys(
+        range(3), "integer" if block == "integer" else "continuous"
+    )
     assert enc.output_blocks_ == [
-        (0, "numeric", slice(0, 1)),
-        (1, "numeric", slice(1, 2)),
-        (2, "numeric", slice(2, 3)),
+        (0, block, slice(0, 1)),
+        (1, block, slice(1, 2)),
+        (2, block, slice(2, 3)),
     ]
     assert not hasattr(enc, "feature_names_in_")
     assert enc.get_feature_names_out().tolist() == ["x0", "x1", "x2"]
@@ -260,25 +277,40 @@ def test_round_trip_array(dtype):
 
 def test_constant_column_has_unit_scale():
     X = np.column_stack([np.full(10, 4.0), np.arange(10.0)])
-    enc = TabularEncoder().fit(X)
+    enc = TabularEncoder(column_types="dtype").fit(X)
+    assert enc.column_kinds_ == {0: "continuous", 1: "continuous"}
     assert_allclose(enc.scale_[0], 1.0)
     assert_allclose(enc.inverse_transform(enc.transform(X)), X)
+    # detected, a constant column is one level: a one-column one-hot block
+    enc = TabularEncoder().fit(X)
+    assert enc.column_kinds_ == {0: "discrete", 1: "integer"}
+    assert enc.output_blocks_[0] == (0, "categorical", slice(0, 1))
+    assert_array_equal(enc.transform(X)[:, 0], 1.0)
+    assert_array_equal(enc.inverse_transform(enc.transform(X)), X)
 
 
 @pytest.mark.parametrize("n_quantiles", [1000, 50])
 def test_quantile_round_trip(df, n_quantiles):
-    enc = TabularEncoder(numeric="quantile", n_quantiles=n_quantiles, random_state=0)
+    enc = TabularEncoder(numeric="quantile", n_quantiles=n_quantiles)
     enc.fit(df)
-    assert not hasattr(enc, "scale_")
-    assert enc.quantile_transformer_.n_quantiles_ == min(n_quantiles, len(df))
+    # real-valued columns are mapped by quantiles (the integer one is not)
+    assert set(enc.quantile_maps_) == {"height", "income"}
+    for knots, scores in enc.quantile_maps_.values():
+        assert len(knots) == len(scores) <= min(n_quantiles, len(df))
+        assert np.all(np.diff(knots) > 0) and np.all(np.diff(scores) > 0)
+    assert_array_equal(enc.mean_[1:], 0.0)
+    assert_array_equal(enc.scale_[1:], 1.0)
     Xt = enc.transform(df)
-    # normal scores: centred, within QuantileTransformer's clipping bounds
-    numeric = Xt[:, :3]
-    assert np.abs(numeric).max() < 5.3
+    # normal scores: centred, in the order of the data, linear beyond the
+    # end knots (the extreme rows lie a little past them)
+    numeric = Xt[:, 1:3]
+    for j, col in enumerate(("height", "income")):
+        assert_array_equal(np.argsort(numeric[:, j]), np.argsort(df[col].to_numpy()))
+    assert np.abs(numeric).max() < 4
     assert_allclose(np.median(numeric, axis=0), 0.0, atol=0.1)
     result = enc.inverse_transform(Xt)
     for col in ("height", "income"):
-        assert_allclose(result[col], df[col], rtol=1e-6)
+        assert_allclose(result[col], df[col], rtol=1e-12)
     _assert_frames_identical(
         result.drop(columns=["height", "income"]), df.drop(columns=["height", "income"])
     )
@@ -288,7 +320,7 @@ def test_quantile_round_trip(df, n_quantiles):
 def test_quantile_without_numeric_columns():
     df = pd.DataFrame({"a": ["x", "y", "z"]})
     enc = TabularEncoder(numeric="quantile").fit(df)
-    assert not hasattr(enc, "quantile_transformer_")
+    assert getattr(enc, "quantile_maps_", {}) == {}
     _assert_frames_identical(enc.inverse_transform(enc.transform(df)), df)
 
 
@@ -320,24 +352,38 @@ def test_realistic_survey_frame():
         }
     )
     for numeric in ("standard", "quantile"):
-        enc = TabularEncoder(numeric=numeric, random_state=0).fit(df)
+        enc = TabularEncoder(numeric=numeric).fit(df)
         result = enc.inverse_transform(enc.transform(df))
         if numeric == "standard":
             _assert_frames_identical(result, df)
         else:
-            _assert_frames_identical(result, df, rtol=1e-6)
-    widths = {col: b.stop - b.start for col, _, b in enc.output_blocks_}
+            _assert_frames_identical(result, df, rtol=1e-12)
+    assert enc.column_kinds_ == {
+        "age": "count",
+        "workclass": "categorical",
+        "education": "categorical",
+        "hours_per_week": "continuous",
+        "capital_gain": "nonnegative",
+        "sex": "binary",
+        "country": "categorical",
+        "married": "binary",
+        "children": "discrete",
+    }
+    widths = {}
+    for col, _, b in enc.output_blocks_:
+        widths[col] = widths.get(col, 0) + b.stop - b.start
     assert widths == {
         "age": 1,
         "workclass": 4,
         "education": 5,
         "hours_per_week": 1,
-        "capital_gain": 1,
+        "capital_gain": 3,  # states value and zero, then the value
         "sex": 1,
         "country": 5,
         "married": 1,
-        "children": 1,
+        "children": len(np.unique(df["children"])),
     }
+    assert enc.states_ == {"capital_gain": ("value", "zero")}
 
 
 # ---------------------------------------------------------------- pipeline
@@ -352,7 +398,9 @@ def test_pipeline_likelihood_in_original_space():
             "c": rng.integers(0, 1000, size=200),
         }
     )
-    pipe = make_generative_pipeline(TabularEncoder(), _DiagGaussian()).fit(X)
+    # the encoding of skgen 0.1: every numeric column standardised
+    enc = TabularEncoder(column_types="dtype")
+    pipe = make_generative_pipeline(enc, _DiagGaussian()).fit(X)
     values = X.to_numpy(dtype=float)
     expected = norm.logpdf(values, values.mean(axis=0), values.std(axis=0)).sum(1)
     assert_allclose(pipe.score_samples(X), expected)
@@ -362,24 +410,42 @@ def test_pipeline_likelihood_in_original_space():
     sample = pipe.sample(5, random_state=0)
     assert sample.dtypes.tolist() == X.dtypes.tolist()
     # the same on arrays
-    pipe = make_generative_pipeline(TabularEncoder(), _DiagGaussian()).fit(values)
+    pipe = make_generative_pipeline(enc, _DiagGaussian()).fit(values)
     assert_allclose(pipe.score_samples(values), expected)
 
 
 def test_log_abs_det_jacobian_refuses_discrete_columns(df):
     pipe = make_generative_pipeline(TabularEncoder(), _DiagGaussian()).fit(df)
-    msg = "not defined through TabularEncoder when there are binary or categorical"
+    msg = "not defined through TabularEncoder for columns with a probability mass"
     with pytest.raises(ValueError, match=msg):
         pipe.score_samples(df)
-    with pytest.raises(ValueError, match=r"columns \(\['smoker', 'sex', 'size'"):
+    with pytest.raises(
+        ValueError, match=re.escape("density: ['age' (integer), 'smoker' (binary), ")
+    ):
         pipe[0].log_abs_det_jacobian(df)
+    # a nonnegative column (its zero state) and a missing state too
+    frame = pd.DataFrame(
+        {"a": [0.0, 1.5, 2.5, 0.3, 7.0] * 8, "b": np.linspace(-3, 3, 40)}
+    )
+    frame.loc[3, "b"] = np.nan
+    enc = TabularEncoder(column_types={"a": "nonnegative"}).fit(frame)
+    with pytest.raises(
+        ValueError, match=re.escape("density: ['a' (nonnegative), 'b' (continuous)]")
+    ):
+        enc.log_abs_det_jacobian(frame)
 
 
-def test_log_abs_det_jacobian_refuses_quantile():
+def test_log_abs_det_jacobian_with_quantile_is_the_slopes_of_the_segments():
     X = np.random.default_rng(0).normal(size=(20, 2))
     enc = TabularEncoder(numeric="quantile").fit(X)
-    with pytest.raises(ValueError, match=r"not implemented for .*numeric='quantile'"):
-        enc.log_abs_det_jacobian(X)
+    expected = np.zeros(len(X))
+    for j in range(2):
+        knots, scores = enc.quantile_maps_[j]
+        k = np.clip(
+            np.searchsorted(knots, X[:, j], side="right") - 1, 0, len(knots) - 2
+        )
+        expected += np.log((scores[k + 1] - scores[k]) / (knots[k + 1] - knots[k]))
+    assert_allclose(enc.log_abs_det_jacobian(X), expected, rtol=1e-12)
 
 
 # ------------------------------------------------------------------ errors
@@ -392,12 +458,22 @@ def test_missing_values_name_the_columns(df, column, value):
     bad = df.copy()
     bad[column] = bad[column].astype(object)
     bad.loc[3, column] = value
-    msg = re.escape(f"missing values (NaN, None or pd.NA) in columns ['{column}']")
+    msg = re.escape(
+        f"missing values (NaN, None or pd.NA) in columns ['{column}']; "
+        "TabularEncoder(missing='error') does not accept them"
+    )
     with pytest.raises(ValueError, match=msg):
-        TabularEncoder().fit(bad)
-    enc = TabularEncoder().fit(df)
+        TabularEncoder(missing="error").fit(bad)
+    enc = TabularEncoder(missing="error").fit(df)
     with pytest.raises(ValueError, match=msg):
         enc.transform(bad)
+    # by default a DataFrame's missing values are modelled: a state block
+    enc = TabularEncoder().fit(bad)
+    assert enc.states_ == {column: ("value", "missing")}
+    # fitted without them, a missing value has likelihood 0, not an error
+    _, correction = TabularEncoder().fit(df)._encode_with_correction(bad)
+    assert correction[3] == -np.inf
+    assert np.all(np.isfinite(np.delete(correction, 3)))
 
 
 def test_missing_values_in_nullable_and_categorical_columns(df):
@@ -406,40 +482,87 @@ def test_missing_values_in_nullable_and_categorical_columns(df):
     bad["age"] = bad["age"].astype("Int64")
     bad.loc[0, "age"] = pd.NA
     with pytest.raises(ValueError, match=re.escape("in columns ['age', 'size']")):
-        TabularEncoder().fit(bad)
+        TabularEncoder(missing="error").fit(bad)
+    enc = TabularEncoder().fit(bad)
+    assert enc.states_ == {
+        "age": ("value", "missing"),
+        "size": ("value", "missing"),
+    }
+    _assert_frames_identical(enc.inverse_transform(enc.transform(bad)), bad)
+
+
+def test_missing_values_in_array_are_refused_by_fit():
+    # missing="auto" resolves on the input (an array), not on the DataFrame
+    # the encoder reads it into
+    X = np.ones((5, 3))
+    X[2, 1] = np.nan
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "NaN, None or pd.NA) in columns [1]; TabularEncoder(missing='auto') "
+            "does not accept them"
+        ),
+    ):
+        TabularEncoder().fit(X)
 
 
 def test_missing_values_in_array():
     X = np.ones((5, 3))
+    X[:, 0] = np.arange(5)
+    enc = TabularEncoder().fit(X)
     X[2, 1] = np.nan
     with pytest.raises(
         ValueError, match=re.escape("NaN, None or pd.NA) in columns [1]")
     ):
-        TabularEncoder().fit(X)
+        enc.transform(X)
+    # missing="model" models them in an array too
+    enc = TabularEncoder(missing="model").fit(X)
+    assert enc.states_ == {1: ("value", "missing")}
+    assert_array_equal(enc.inverse_transform(enc.transform(X)), X)
     X[2, 1] = np.inf
     with pytest.raises(
         ValueError, match=re.escape("infinite values (inf) in columns [1]")
     ):
         TabularEncoder().fit(X)
+    with pytest.raises(
+        ValueError, match=re.escape("infinite values (inf) in columns [1]")
+    ):
+        TabularEncoder(missing="model").fit(X)
 
 
-def test_unseen_categories_name_the_column_and_values(df):
+def test_unseen_categories_are_no_level_with_the_reserved_mass(df):
     enc = TabularEncoder().fit(df)
+    assert enc.unseen_mass_ == dict.fromkeys(
+        ["smoker", "size", "color", "city", "sex"], 1 / (len(df) + 1)
+    )
     bad = df.copy()
     bad["city"] = bad["city"].replace({"Oslo": "Tokyo", "Rome": "Accra"})
-    msg = re.escape(
-        "Column 'city' contains categories not seen in fit: ['Accra', 'Tokyo']"
+    bad["sex"] = bad["sex"].replace({"m": "x"})
+    Xt, correction = enc._encode_with_correction(bad)
+    _, seen = enc._encode_with_correction(df)
+    city = enc._column_blocks()["city"]["categorical"]
+    sex = enc._column_blocks()["sex"]["binary"].start
+    unseen_city = (df["city"].isin(["Oslo", "Rome"])).to_numpy()
+    unseen_sex = (df["sex"] == "m").to_numpy()
+    assert_array_equal(Xt[unseen_city, city], 0.0)  # no level
+    assert_array_equal(Xt[~unseen_city, city], enc.transform(df)[~unseen_city, city])
+    assert_array_equal(Xt[unseen_sex, sex], 0.5)
+    mass = 1 / (len(df) + 1)
+    expected = (
+        seen
+        + np.where(unseen_city, np.log(mass) - np.log1p(-mass), 0.0)
+        + np.where(unseen_sex, np.log(mass) - np.log1p(-mass), 0.0)
     )
-    with pytest.raises(ValueError, match=msg):
-        enc.transform(bad)
+    assert_allclose(correction, expected, rtol=1e-12)
+    # an added category of a category column is unseen too
     bad = df.copy()
     bad["size"] = bad["size"].cat.add_categories("XL")
     bad.loc[0, "size"] = "XL"
-    with pytest.raises(
-        ValueError,
-        match=re.escape("Column 'size' contains categories not seen in fit: ['XL']"),
-    ):
-        enc.transform(bad)
+    Xt, correction = enc._encode_with_correction(bad)
+    assert_array_equal(Xt[0, enc._column_blocks()["size"]["categorical"]], 0.0)
+    assert_allclose(correction[0] - seen[0], np.log(mass) - np.log1p(-mass))
+    # decoding never writes an unseen level
+    assert enc.inverse_transform(Xt)["size"].iloc[0] in {"S", "M", "L"}
 
 
 def test_category_given_as_object_at_transform(df):
@@ -577,7 +700,7 @@ def test_tags():
 
 @pytest.mark.parametrize("numeric", ["standard", "quantile"])
 def test_clone_pickle_and_skops(df, numeric):
-    enc = TabularEncoder(numeric=numeric, random_state=0).fit(df)
+    enc = TabularEncoder(numeric=numeric).fit(df)
     Xt = enc.transform(df)
     cloned = clone(enc)
     assert cloned.get_params() == enc.get_params()
