@@ -139,6 +139,13 @@ def test_the_encoder_is_cloned_and_tuned_by_grid_search(small_table):
     )
 
 
+def test_an_encoder_that_refuses_unseen_levels(small_table):
+    vae = tiny(encoder=TabularEncoder(handle_unknown="error")).fit(small_table)
+    rows = small_table.head(2).assign(colour=pd.Categorical(["red", "violet"]))
+    with pytest.raises(ValueError, match=r"not seen in fit: \['violet'\]"):
+        vae.score_samples(rows)
+
+
 def test_an_encoder_of_another_type_is_a_clear_error(small_table):
     with pytest.raises(
         TypeError,
