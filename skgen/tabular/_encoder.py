@@ -138,6 +138,29 @@ def _spec_to_dtype(spec):
     return spec[1]
 
 
+def _inside_support(x, kind, bounds, dtype):
+    """Values of an open support kept inside it once cast to ``dtype``.
+
+    The support maps keep values strictly inside in float64; a narrower
+    float dtype would round a value next to a bound onto it (a tiny positive
+    value to 0.0 in float32), so they are clipped to the dtype's nearest
+    representable values inside.
+    """
+    np_dtype = getattr(dtype, "numpy_dtype", dtype)
+    if getattr(np_dtype, "kind", "O") != "f" or np.dtype(np_dtype).itemsize >= 8:
+        return x
+    low, high, low_open = support_of(kind, bounds)
+    narrow = np.dtype(np_dtype).type
+    top = float(np.finfo(np_dtype).max)
+    inner_high = (
+        top if np.isinf(high) else float(np.nextafter(narrow(high), narrow(low)))
+    )
+    inner_low = low
+    if low_open:
+        inner_low = float(np.nextafter(narrow(low), narrow(min(high, top))))
+    return np.clip(x, inner_low, inner_high)
+
+
 class TabularEncoder(TransformerMixin, BaseEstimator):
     """Invertible encoding of a mixed-type table as a float matrix.
 
@@ -645,6 +668,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             )
         if kind in DISCRETE_KINDS:
             levels = np.unique(values)
+            if getattr(getattr(dtype, "numpy_dtype", dtype), "kind", "f") in "iu":
+                levels = levels.astype(np.int64)  # integer levels print as such
             if kind == "binary" and len(levels) != 2:
                 raise ValueError(
                     f"column_types[{col!r}] = 'binary', but the column has "
@@ -887,6 +912,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             x = self._unscale(col, kind, numeric_index[col], Xt[:, value.start])
             if self._fitted_params["clip"]:
                 x = np.clip(x, *self.data_range_[col])
+            elif kind in VALUE_KINDS:
+                x = _inside_support(x, kind, self.bounds_.get(col), dtype)
             x[states == "zero"] = 0.0
             x[missing] = np.nan
             data.append(_cast_numeric(x, dtype))

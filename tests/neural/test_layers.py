@@ -257,12 +257,6 @@ def test_integer_masses_sum_to_one_over_the_lattice(column):
     np.testing.assert_allclose(mass[near], expected[near], rtol=1e-6, atol=1e-12)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 14 bug: in float32 (training) an integer column whose std "
-    "is above ~5e6 has bins narrower than float32 resolves near the value: "
-    "the mass is the clamp log(tiny) ~ -88 and its gradient is wrong",
-)
 def test_narrow_integer_bins_keep_their_mass_in_float32():
     from skgen.neural._layers import BlockLikelihood
 

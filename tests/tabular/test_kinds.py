@@ -667,12 +667,6 @@ def test_pickle_and_skops_round_trip(frame, numeric):
         pd.testing.assert_frame_equal(loaded.inverse_transform(raw), decoded)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the open support is kept in float64 (exp of the smallest t, "
-    "nextafter(0, 1), nextafter(1, 0)); the cast to float32 rounds those "
-    "to 0.0 and 1.0, outside the support",
-)
 @pytest.mark.parametrize("dtype", [np.float32, np.float16])
 def test_decoded_values_of_narrow_floats_stay_in_the_support(dtype):
     rng = np.random.default_rng(0)
