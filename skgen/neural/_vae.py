@@ -53,13 +53,19 @@ class VAE(
 ):
     """Variational autoencoder with a Gaussian latent, for tables.
 
-    X is a 2-D float array or a pandas DataFrame with numeric, categorical
-    and bool columns. A :class:`skgen.tabular.TabularEncoder` standardises
-    numeric columns and one-hot encodes the others; the decoder's likelihood
-    follows each column: a Gaussian with a learned standard deviation per
-    numeric column, a Bernoulli per binary column and a softmax per
-    categorical column. Fitted with ``y`` it is a conditional VAE (encoder
-    and decoder see the class) and a generative classifier.
+    X is a 2-D float array or a pandas DataFrame with numeric, categorical,
+    bool and string columns, missing values allowed in a DataFrame. A
+    :class:`skgen.tabular.TabularEncoder` (the ``encoder`` parameter) gives
+    every column a kind and encodes it inside its support; the decoder's
+    likelihood follows each kind: a Gaussian whose mean and standard
+    deviation the decoder gives per row for real-valued columns (after a
+    log or logit map for positive and bounded ones), that Gaussian's mass on
+    the bin of the value for integer columns, a Bernoulli or a softmax for
+    discrete columns (with probability reserved for unseen levels), and a
+    softmax over a column's states (a value, missing, zero) where it has
+    them. Samples are in every column's support. Fitted with ``y`` it is a
+    conditional VAE (encoder and decoder see the class) and a generative
+    classifier.
 
     Parameters
     ----------
@@ -153,9 +159,11 @@ class VAE(
     In expectation over the draws it is a lower
     bound on ``log p(x)`` (``likelihood_kind = "lower_bound"``) that tightens as ``K``
     grows; :meth:`elbo` is the ``K``-sample average of the ELBO, the loosest
-    of these bounds. Numeric columns are standardised inside the model, and
-    the bound includes the Jacobian of that scaling, so it is a density of
-    the data as given (in nats); discrete columns contribute probabilities.
+    of these bounds. Real-valued columns are mapped and standardised inside
+    the model, and the bound includes the log-Jacobians of each column's
+    support map and standardisation, so it is a density of the data as given
+    (in nats); integer, discrete and missing-value columns contribute
+    probabilities.
     Identical rows get identical draws, so on a table of many duplicates the
     mean score is closer to one draw of the bound than to its expectation.
     Scoring works in bounded memory for any number of rows and of importance

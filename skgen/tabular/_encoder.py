@@ -292,10 +292,18 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
        average: ``"binary"`` (two values) or ``"discrete"`` (one level per
        value: sklearn's diabetes ``sex``, penguins' ``year``, rating
        scales);
-    2. else, when every value is an integer: ``"count"`` (none negative)
-       or ``"integer"``;
-    3. else ``"positive"`` (every value > 0), ``"nonnegative"`` (the
-       smallest is 0) or ``"continuous"``.
+    2. else, when every value is an integer below ``2**53`` in magnitude:
+       ``"count"`` when none is negative and that is not chance (below),
+       else ``"integer"``;
+    3. else ``"positive"`` (every value > 0) or ``"nonnegative"`` (the
+       smallest is 0) when that is not chance, else ``"continuous"``.
+
+    "Not chance": a Gaussian of the column's mean and standard deviation
+    would have shown a value below 0 (-1/2 for integers) in that many rows
+    with probability at least 0.75 (:func:`skgen.tabular._kinds.bounded_below`).
+    Heights in cm are never near 0 and stay ``"continuous"``; 30 draws of a
+    Gaussian of mean 2 that happen to be positive stay ``"continuous"`` too,
+    so a held-out negative value keeps a finite likelihood.
 
     A kind's support comes from the kind (or declared bounds), never from
     the training range, so a held-out value outside that range still has a
@@ -663,7 +671,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             raise ValueError(
                 f"Column {col!r} is {kind!r}"
                 f"{' (declared in column_types)' if declared else ''}, but "
-                f"holds values outside its support: {_quote(values[bad][:5])}. "
+                "holds values outside its support: "
+                f"{_quote(values[bad][:5].tolist())}. "
                 "Declare another kind in column_types."
             )
         if kind in DISCRETE_KINDS:

@@ -1,14 +1,15 @@
 """Column kinds of a table: detection, supports and invertible maps to the reals.
 
 :class:`~skgen.tabular.TabularEncoder` decides a *kind* for every column
-(:func:`detect_kind`, or the user's ``column_types``) and encodes each kind
+(:func:`detect_numeric_kind`, or the user's ``column_types``) and encodes each kind
 so that a model of the encoded table is a model of the data in the column's
 support:
 
 - value kinds map the column through a fixed bijection ``t`` from its
   support onto the reals (:data:`SUPPORT_MAPS`: identity, log, logit) and
   then standardise ``t(x)`` (affine, or the piecewise-linear quantile map of
-  :class:`QuantileMap`); both steps have exact log-Jacobians;
+  :func:`fit_quantile_map`, a ``(knots, scores)`` pair); both steps have
+  exact log-Jacobians;
 - integer kinds keep the integers on a lattice: the model puts mass on the
   unit bin around each integer (the block kind ``"integer"``);
 - discrete kinds are levels (binary, one-hot) with probability reserved for
