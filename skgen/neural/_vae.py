@@ -79,8 +79,9 @@ class VAE(
         quantile map), cloned and fitted in ``fit``; None is
         ``TabularEncoder()``: kinds detected, missing values of a DataFrame
         modelled. For example ``encoder=TabularEncoder(column_types={"year":
-        "integer"})``; ``GridSearchCV`` tunes its parameters as
-        ``encoder__numeric``.
+        "integer"})``. To tune the encoder's parameters with
+        ``GridSearchCV`` (``encoder__numeric``), pass an encoder:
+        ``VAE(encoder=TabularEncoder())``.
     hidden_layer_sizes : tuple of int, default=(128, 128)
         Hidden layers of the encoder; the decoder mirrors them. ``()`` makes
         both linear.
@@ -187,10 +188,13 @@ class VAE(
     what the next ``fit`` does, not the scores, samples or latent codes of
     the fitted model.
 
-    A numeric column that is constant in training is a point mass: it is
-    left out of the decoder's likelihood, written back in samples and
-    decoded rows, and a row with another value there scores ``-inf`` (a
-    Gaussian would shrink its variance without end). ``callbacks`` are
+    A numeric column constant in training (on three rows or more) is
+    detected as a one-level discrete column: its value has probability
+    ``1 - unseen_mass_``, another value the reserved ``unseen_mass_``.
+    Declared ``"continuous"`` (or with ``column_types="dtype"``) it is a
+    point mass: left out of the decoder's likelihood, written back in
+    samples and decoded rows, and a row with another value there scores
+    ``-inf`` (a Gaussian would shrink its variance without end). ``callbacks`` are
     copied before training, so the objects passed in stay unfitted; the
     fitted ones are in ``net_.callbacks_``. With ``early_stopping=True``, a
     ``ConvergenceWarning`` says when all ``max_epochs`` ran without the

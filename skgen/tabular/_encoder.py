@@ -325,7 +325,9 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
       decoding rounds (and, for counts, clips at 0). This is the exact
       probability of the integer under a model of the encoded number: the
       integral of its density over the bin, which is what uniform
-      dequantization bounds from below.
+      dequantization bounds from below. A held-out value between integers
+      (a column whole in training, with rare fractions elsewhere) gets the
+      mass of the unit interval around it: finite, as unseen levels are.
     - ``discrete``, ``binary``, ``categorical``: levels; a level not in
       ``categories_`` is encoded as no level (0.5 in a binary column, all
       zeros in a one-hot block) and has probability ``unseen_mass_``; the
@@ -807,7 +809,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                 x = self._numbers(series)
                 if kind == "nonnegative":
                     absent |= x == 0
-                ok = in_support(kind, x, self.bounds_.get(col)) | absent
+                ok = in_support(kind, x, self.bounds_.get(col), integral=False)
+                ok |= absent
                 correction[~ok] = -np.inf
                 use = ~absent & ok
                 j = numeric_index[col]
@@ -985,7 +988,11 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             if k not in VALUE_KINDS or k == "nonnegative" or c in self.states_
         ]
         if discrete:
-            kinds = [f"{c!r} ({self.column_kinds_[c]})" for c in discrete]
+            kinds = [
+                f"{c!r} ({self.column_kinds_[c]}"
+                f"{', missing values' if 'missing' in self.states_.get(c, ()) else ''})"
+                for c in discrete
+            ]
             raise ValueError(
                 "The likelihood in the original space is not defined through "
                 "TabularEncoder for columns with a probability mass rather "

@@ -110,8 +110,14 @@ def support_of(kind, bounds=None):
     return -np.inf, np.inf, True
 
 
-def in_support(kind, values, bounds=None):
-    """Which values lie in the kind's support (integers for integer kinds)."""
+def in_support(kind, values, bounds=None, *, integral=True):
+    """Which values lie in the kind's support.
+
+    ``integral=True`` requires integers in integer kinds (what ``fit``
+    checks); ``integral=False`` only the bounds (what scoring checks: a
+    value between integers gets the mass of the unit interval around it,
+    see :class:`~skgen.tabular.TabularEncoder`).
+    """
     low, high, _ = support_of(kind, bounds)
     with np.errstate(invalid="ignore"):
         if kind in ("positive", "proportion", "bounded"):
@@ -120,7 +126,7 @@ def in_support(kind, values, bounds=None):
             ok = values >= low
         else:
             ok = np.isfinite(values)
-        if kind in INTEGER_KINDS:
+        if kind in INTEGER_KINDS and integral:
             ok &= values == np.round(values)
     return ok
 
@@ -195,10 +201,12 @@ def support_map(kind):
 # A piecewise-linear map of a column onto standard-normal scores. Knots
 # ``q_k`` are the column's quantiles at probabilities ``p_k = (k + 1/2) / n``,
 # their images the normal scores ``z_k = Phi^-1(p_k)``; between knots the
-# map is linear, and beyond the first and last knot it continues with the
-# slope of the end segment, so every real value has a finite image and the
-# map is a bijection of the reals. Its log-Jacobian is the log of the slope
-# of the segment a value falls in: exact, piecewise constant. Equal
+# map is linear, and beyond the first and last knot it continues linearly,
+# so every real value has a finite image and the map is a bijection of the
+# reals. Beyond the end knots the slope is that of
+# the secant over the outer tenth of the probabilities on that side (stable
+# on small data). Its log-Jacobian is the log of the slope of the segment a
+# value falls in: exact, piecewise constant. Equal
 # quantiles (ties in the data) are merged into one knot at the mean
 # probability of the run, so no segment has zero width. The map is two
 # arrays, ``(knots, scores)``.
@@ -214,7 +222,24 @@ def fit_quantile_map(values, n_quantiles):
     if len(knots) < 2:  # a constant column: one unit-slope segment
         knots = np.array([knots[0] - 0.5, knots[0] + 0.5])
         probabilities = norm.cdf([-0.5, 0.5])
-    return knots, norm.ppf(probabilities)
+    scores = norm.ppf(probabilities)
+    if len(knots) > 2:
+        # the tails continue with the slope of the secant over the outer
+        # tenth of each side, not of the last segment alone: on a few rows
+        # the two most extreme values can be close, and a steep end segment
+        # would send held-out values beyond them to absurd scores. Each tail
+        # is an extra segment as long as the data's range.
+        span = knots[-1] - knots[0]
+        inner = np.searchsorted(probabilities, [0.1, 0.9])
+        lo = min(max(inner[0], 1), len(knots) - 1)
+        hi = max(min(inner[1], len(knots) - 2), 0)
+        slope_lo = (scores[lo] - scores[0]) / (knots[lo] - knots[0])
+        slope_hi = (scores[-1] - scores[hi]) / (knots[-1] - knots[hi])
+        knots = np.r_[knots[0] - span, knots, knots[-1] + span]
+        scores = np.r_[
+            scores[0] - slope_lo * span, scores, scores[-1] + slope_hi * span
+        ]
+    return knots, scores
 
 
 def _segment(values, edges):

@@ -92,8 +92,18 @@ def test_held_out_rows_unseen_levels_and_far_values_are_scored(table_vae):
     # outside a support: no mass
     bad = held_out.iloc[:2].reset_index(drop=True)
     bad["count"] = bad["count"].astype(np.float64)
-    bad.loc[0, "price"], bad.loc[1, "count"] = -1.0, 2.5
+    bad.loc[0, "price"], bad.loc[1, "count"] = -1.0, -2.0
     np.testing.assert_array_equal(table_vae.score_samples(bad), -np.inf)
+    # a fraction in a count column: the mass of the unit interval around it,
+    # between those of its integer neighbours
+    around = held_out.iloc[:1].reset_index(drop=True)
+    around["count"] = around["count"].astype(np.float64)
+    k = around.loc[0, "count"]
+    scores = [
+        table_vae.score_samples(around.assign(count=v))[0] for v in (k, k + 0.5, k + 1)
+    ]
+    assert np.isfinite(scores[1])
+    assert min(scores[0], scores[2]) - 1.0 < scores[1] < max(scores[0], scores[2]) + 1.0
 
 
 # ------------------------------------------------------------ the encoder

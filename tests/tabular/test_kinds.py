@@ -252,7 +252,7 @@ def test_log_jacobian_of_a_table_is_the_sum_over_its_columns():
 def test_quantile_map_is_a_monotone_bijection_of_the_reals():
     values = np.random.default_rng(0).standard_t(3, size=300)
     knots, scores = fit_quantile_map(values, 100)
-    assert len(knots) == 100
+    assert len(knots) == 102  # the quantiles and a tail knot beyond each end
     assert np.all(np.diff(knots) > 0) and np.all(np.diff(scores) > 0)
     t = np.concatenate(
         [np.sort(values), [-1e12, -1e6, -50.0, 50.0, 1e6, 1e12], np.linspace(-9, 9, 99)]
@@ -301,8 +301,8 @@ def test_quantile_map_merges_ties():
     probabilities = (np.arange(100) + 0.5) / 100
     run = np.quantile(values, probabilities) == 0
     assert run.sum() > 40
-    assert knots[0] == 0.0 and 1.0 in knots
-    assert_allclose(scores[0], norm.ppf(probabilities[run].mean()), rtol=1e-12)
+    assert knots[1] == 0.0 and 1.0 in knots  # knots[0]: the lower tail knot
+    assert_allclose(scores[1], norm.ppf(probabilities[run].mean()), rtol=1e-12)
     z = quantile_forward(values, knots, scores)
     assert_allclose(quantile_inverse(z, knots, scores), values, atol=1e-12)
     # a constant column: one unit-slope segment
@@ -555,8 +555,6 @@ def test_unseen_levels_and_values_outside_the_support(frame):
         ("bnd", -7.0),
         ("nonneg", -0.5),
         ("count", -1),
-        ("count", 2.5),
-        ("int", 0.5),
     ]:
         other = frame.copy()
         if isinstance(value, float) and col in ("count", "int"):
@@ -565,6 +563,16 @@ def test_unseen_levels_and_values_outside_the_support(frame):
         Xt, correction = enc._encode_with_correction(other)
         assert correction[5] == -np.inf, (col, value)
         assert_array_equal(np.delete(correction, 5), np.delete(base, 5))
+        assert np.all(np.isfinite(Xt))
+    # a fraction in an integer column: the mass of the unit interval around
+    # it, finite and between its neighbours' (a column whole in training
+    # may hold a rare fraction elsewhere)
+    for col in ("count", "int"):
+        other = frame.copy()
+        other[col] = other[col].astype(float)
+        other.loc[5, col] = other.loc[5, col] + 0.5
+        Xt, correction = enc._encode_with_correction(other)
+        assert np.isfinite(correction[5]), col
         assert np.all(np.isfinite(Xt))
     # a value outside the training range but inside the support: finite
     other = frame.copy()
@@ -682,3 +690,20 @@ def test_decoded_values_of_narrow_floats_stay_in_the_support(dtype):
     assert (out["pos"] > 0).all()
     assert ((out["prop"] > 0) & (out["prop"] < 1)).all()
     assert np.all(np.isfinite(enc._encode_with_correction(out)[1]))
+
+
+def test_quantile_tails_follow_the_outer_tenth_not_the_last_segment():
+    # the two largest values are close: the last segment is steep, and a
+    # held-out value beyond them must not get an absurd score
+    values = np.r_[np.linspace(0.0, 10.0, 118), 10.001, 10.002]
+    knots, scores = fit_quantile_map(values, 1000)
+    inner = np.searchsorted(norm.cdf(scores[1:-1]), 0.9) + 1
+    secant = (scores[-2] - scores[inner]) / (knots[-2] - knots[inner])
+    assert_allclose(
+        quantile_log_derivative(np.array([11.0]), knots, scores), np.log(secant)
+    )
+    last = (scores[-2] - scores[-3]) / (knots[-2] - knots[-3])
+    assert last > 20 * secant  # the end segment alone would be far steeper
+    z = quantile_forward(np.array([12.0, -2.0]), knots, scores)
+    assert np.all(np.abs(z) < 7)  # the last segment's slope: |z| near 500
+    assert_allclose(quantile_inverse(z, knots, scores), [12.0, -2.0], rtol=1e-12)
