@@ -50,6 +50,18 @@ KINDS = {
 }
 
 
+#: The columns of the kinds frame with missing values.
+WITH_MISSING = (
+    "count_na",
+    "cont_na",
+    "cat_na",
+    "obj_na",
+    "str_na",
+    "bool_na",
+    "bool_obj",
+)
+
+
 def _kinds_frame(n=120, seed=0):
     """One column of every kind, and columns with missing values of each dtype."""
     rng = np.random.default_rng(seed)
@@ -77,15 +89,7 @@ def _kinds_frame(n=120, seed=0):
             "bool_obj": pd.Series((cycle % 4 == 0).tolist(), dtype=object),
         }
     )
-    for col in (
-        "count_na",
-        "cont_na",
-        "cat_na",
-        "obj_na",
-        "str_na",
-        "bool_na",
-        "bool_obj",
-    ):
+    for col in WITH_MISSING:
         frame.loc[[1, 7, 50], col] = None
     return frame
 
@@ -112,15 +116,7 @@ def _assert_frames_identical(result, expected):
 def test_kinds_states_and_layout(fitted, frame):
     assert fitted.column_kinds_ == KINDS
     assert fitted.bounds_ == {"bnd": (-5.0, 10.0)}
-    missing = (
-        "count_na",
-        "cont_na",
-        "cat_na",
-        "obj_na",
-        "str_na",
-        "bool_na",
-        "bool_obj",
-    )
+    missing = WITH_MISSING
     assert fitted.states_ == {
         "nonneg": ("value", "zero"),
         **dict.fromkeys(missing, ("value", "missing")),
