@@ -11,6 +11,12 @@ rows) and diabetes (442 rows, unscaled). Two models, same ``random_state``:
   column continuous, one decoder variance per column). Unlike skgen 0.1 it
   accepts the penguins' missing values (``missing="auto"`` models them).
 
+With ``--peers``, also SDV's ``TVAESynthesizer`` (trained for as many epochs
+as ``VAE()`` trained on the same rows and seed) and
+``GaussianCopulaSynthesizer``, both with detected metadata. sdv is a
+benchmark-only dependency under the Business Source License: it lives in a
+separate virtualenv (see benchmarks/README.md), never in skgen's.
+
 Each model is fitted on a stratified 75 % of the table (``random_state=0``)
 and samples as many rows as it was fitted on. Per table and model: the kinds
 detected, the share of sampled values outside each column's support, missing
@@ -37,7 +43,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import torch
-from bench_vae import _detection_auc, _snap, _tstr_auc
+from bench_vae import _as_real, _detection_auc, _snap, _tstr_auc
 from sklearn.model_selection import KFold, cross_val_score, train_test_split
 
 from skgen.neural import VAE
@@ -186,6 +192,45 @@ def make_model(which, seed, threads):
 
 
 MODELS = ("new", "old-like")
+#: SDV's synthesizers, benchmark-only (Business Source License, a separate
+#: virtualenv: see benchmarks/README.md); run with ``--peers``.
+PEERS = ("tvae", "copula")
+LABELS = {
+    "new": "VAE() new default",
+    "old-like": "old-like",
+    "tvae": "SDV TVAE",
+    "copula": "SDV GaussianCopula",
+}
+
+
+def fit_sampler(which, train, seed, threads, epochs):
+    """Fit model ``which`` on ``train``: ``(sample(n, seed), fitted VAE or None)``.
+
+    ``epochs`` (TVAE only) is the number VAE() trained on the same rows.
+    """
+    if which in MODELS:
+        vae = make_model(which, seed, threads).fit(train)
+        return (lambda n, s: vae.sample(n, random_state=s)), vae
+    from sdv.metadata import Metadata
+    from sdv.single_table import GaussianCopulaSynthesizer, TVAESynthesizer
+
+    torch.manual_seed(seed)  # TVAE draws from torch's global generator
+    np.random.seed(seed)  # noqa: NPY002 (and numpy's, for the transformers)
+    metadata = Metadata.detect_from_dataframes({"t": train}, infer_keys=None)
+    if which == "tvae":
+        model = TVAESynthesizer(metadata, epochs=epochs, enable_gpu=False)
+    else:
+        model = GaussianCopulaSynthesizer(metadata)
+    # SDV refuses pandas' category dtype: the same values as objects
+    cats = [c for c in train if str(train[c].dtype) == "category"]
+    model.fit({"t": train.astype(dict.fromkeys(cats, object))})
+
+    def sample(n, s):
+        np.random.seed(s)  # noqa: NPY002
+        torch.manual_seed(s)
+        return _as_real(model.sample(n)["t"], train)
+
+    return sample, None
 
 
 def run_table(name, args):
@@ -203,17 +248,26 @@ def run_table(name, args):
         for c in train.select_dtypes("number")
         if train[c].nunique() <= MAX_LEVELS and not train[c].isna().any()
     ]
-    out = dict(table=table, train=train, kinds=None, runs={m: [] for m in MODELS})
+    models = MODELS + (PEERS if args.peers else ())
+    out = dict(
+        table=table,
+        train=train,
+        kinds=None,
+        models=models,
+        runs={m: [] for m in models},
+    )
     for seed in range(args.seeds):
-        for which in MODELS:
-            vae = make_model(which, seed, args.threads)
+        epochs = None
+        for which in models:
             t0 = time.perf_counter()
-            vae.fit(train)
+            sample, vae = fit_sampler(which, train, seed, args.threads, epochs)
             fit_s = time.perf_counter() - t0
-            if which == "new" and out["kinds"] is None:
-                out["kinds"] = dict(vae.encoder_.column_kinds_)
-                out["epochs"] = len(vae.net_.history)
-            syn = vae.sample(len(train), random_state=seed)
+            if which == "new":
+                epochs = len(vae.net_.history)
+                if out["kinds"] is None:
+                    out["kinds"] = dict(vae.encoder_.column_kinds_)
+                    out["epochs"] = epochs
+            syn = sample(len(train), seed)
             viol = support_violations(train, syn)
             syn_c = for_classifier(syn, train)
             snapped = _snap(syn_c, train[snap_cols]) if snap_cols else syn_c
@@ -239,7 +293,7 @@ def run_table(name, args):
                 )
             )
             if name == "penguins":  # the same rates from 100 times the rows
-                big = vae.sample(100 * len(train), random_state=seed + 1000)
+                big = sample(100 * len(train), seed + 1000)
                 out["runs"][which][-1]["missing_big"] = missing_rates(train, big)
                 out["runs"][which][-1]["all4_big"] = all_measurements_missing(big)
     out["trtr"] = _tstr_auc(real_t, test_t, "y")
@@ -298,16 +352,15 @@ def report_table(name, res, args):
     )
     print("Kinds detected by `VAE().encoder_.column_kinds_`:\n")
     print(", ".join(f"`{c}`: {k}" for c, k in res["kinds"].items()) + "\n")
-    print("| measure | VAE() new default | old-like | note |")
-    print("|---|---:|---:|---|")
-    runs = res["runs"]
+    models, runs = res["models"], res["runs"]
+    print("| measure | " + " | ".join(LABELS[m] for m in models) + " | note |")
+    print("|---|" + "---:|" * len(models) + "---|")
 
     def row(label, key, fmt="{:.3f}", note=""):
-        a = cell([r[key] for r in runs["new"]], fmt)
-        b = cell([r[key] for r in runs["old-like"]], fmt)
-        print(f"| {label} | {a} | {b} | {note} |")
+        cells = " | ".join(cell([r[key] for r in runs[m]], fmt) for m in models)
+        print(f"| {label} | {cells} | {note} |")
 
-    for which in MODELS:
+    for which in models:
         for r in runs[which]:
             v = r["viol"]
             r["viol_total"] = float(np.mean(list(v.values()))) if v else 0.0
@@ -319,13 +372,13 @@ def report_table(name, res, args):
         f"over the {n_checked} checked columns",
     )
     worst = []
-    for which in MODELS:
+    for which in models:
         per_col = pd.DataFrame([r["viol"] for r in runs[which]]).mean()
         col = per_col.idxmax() if len(per_col) else None
         worst.append(
             f"`{col}` {per_col[col]:.4f}" if col and per_col[col] > 0 else "none"
         )
-    print(f"| worst column (mean over seeds) | {worst[0]} | {worst[1]} | |")
+    print("| worst column (mean over seeds) | " + " | ".join(worst) + " | |")
     row(
         "detection ROC AUC (0.5 is best)",
         "det",
@@ -347,24 +400,23 @@ def report_table(name, res, args):
     if any(r["missing"] for r in runs["new"]):
         print("Missing-value rates, training rows vs synthetic (mean over seeds):\n")
         big = "missing_big" in runs["new"][0]
-        print(
-            "| column | real | new default | old-like |"
-            + (" new, 100x rows | old-like, 100x rows |" if big else "")
-        )
-        print("|---|---:|---:|---:|" + ("---:|---:|" if big else ""))
+        heads = [LABELS[m] for m in models]
+        heads += [f"{LABELS[m]}, 100x rows" for m in models] if big else []
+        print("| column | real | " + " | ".join(heads) + " |")
+        print("|---|---:|" + "---:|" * len(heads))
         for col, (real_rate, _) in runs["new"][0]["missing"].items():
-            cells = [cell([r["missing"][col][1] for r in runs[m]]) for m in MODELS]
+            cells = [cell([r["missing"][col][1] for r in runs[m]]) for m in models]
             if big:
                 cells += [
                     cell([r["missing_big"][col][1] for r in runs[m]], "{:.4f}")
-                    for m in MODELS
+                    for m in models
                 ]
             print(f"| `{col}` | {real_rate:.3f} | " + " | ".join(cells) + " |")
         if name == "penguins":
-            cells = [cell([r["all4"] for r in runs[m]]) for m in MODELS]
+            cells = [cell([r["all4"] for r in runs[m]]) for m in models]
             if big:
                 cells += [
-                    cell([r["all4_big"] for r in runs[m]], "{:.4f}") for m in MODELS
+                    cell([r["all4_big"] for r in runs[m]], "{:.4f}") for m in models
                 ]
             print(
                 f"| all four measurements missing (rows) | "
@@ -406,6 +458,11 @@ def main(argv=None):
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--cv-folds", type=int, default=5, help="0 skips the CV")
     parser.add_argument("--threads", type=int, default=1, help="torch threads")
+    parser.add_argument(
+        "--peers",
+        action="store_true",
+        help="also SDV's TVAE (VAE()'s epochs) and GaussianCopula (needs sdv)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.seeds, args.cv_folds = 1, min(args.cv_folds, 2)
@@ -427,6 +484,17 @@ def main(argv=None):
         "HistGradientBoostingClassifier(categorical_features='from_dtype'), "
         "string columns as category, NaN left in.\n"
     )
+    if args.peers:
+        import sdv
+
+        warnings.filterwarnings("ignore", module="sdv")
+        print(
+            f"Peers (sdv {sdv.__version__}): `TVAESynthesizer(metadata, "
+            "epochs=<the epochs VAE() trained on the same rows and seed>)` and "
+            "`GaussianCopulaSynthesizer(metadata)`, metadata from "
+            "`Metadata.detect_from_dataframes`, torch and numpy seeded with "
+            "the seed.\n"
+        )
     t_all = time.perf_counter()
     for name in args.tables:
         t0 = time.perf_counter()
