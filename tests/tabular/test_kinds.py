@@ -382,12 +382,32 @@ def test_detection_on_real_tables():
         (np.r_[np.zeros(10), np.ones(5)], "binary"),
         (np.tile([1.0, 2.0, 4.0], 3), "discrete"),
         (np.arange(8.0), "integer"),  # 8 levels seen once: not discrete
+        # one fraction in 200 whole numbers (1 %: still integer-valued), two
+        # in 100 (2 %: continuous)
+        (np.r_[42.5, np.random.default_rng(0).integers(20, 90, 199)], "integer"),
+        (np.r_[42.5, 7.5, np.random.default_rng(0).integers(20, 90, 98)], "continuous"),
         (np.random.default_rng(0).normal(3, 1, 200) * 1e200, "continuous"),
         (np.random.default_rng(0).lognormal(0, 1, 200) * 1e300, "positive"),
     ],
 )
 def test_detect_numeric_kind(values, kind):
     assert detect_numeric_kind(values) == kind
+
+
+def test_a_rare_fraction_keeps_a_detected_integer_column_and_is_scored():
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame({"s3": np.r_[42.5, rng.integers(20, 90, 299) * 1.0]})
+    enc = TabularEncoder().fit(table)
+    assert enc.column_kinds_ == {"s3": "integer"}
+    Xt, correction = enc._encode_with_correction(table)
+    assert np.all(np.isfinite(Xt)) and np.all(np.isfinite(correction))
+    decoded = enc.inverse_transform(Xt)["s3"].to_numpy()
+    assert np.all(decoded == np.round(decoded))  # decoding gives integers
+    # the fraction's mass is the unit interval's around it: as large as the
+    # (same-width) bins of its integer neighbours
+    assert_array_equal(correction, np.full(len(table), correction[1]))
+    with pytest.raises(ValueError, match="declared in column_types"):
+        TabularEncoder(column_types={"s3": "integer"}).fit(table)
 
 
 def test_bounded_below_weighs_the_evidence():
